@@ -138,7 +138,7 @@ public sealed partial class MqttPacketReader
         return packet;
     }
 
-    private PublishPacket ReadPublish(ref MqttBodyReader reader, int flags)
+    private MqttPublishView ReadPublishView(ref MqttBodyReader reader, int flags)
     {
         var qos = (flags >> 1) & 0x03;
         var dup = (flags & 0x08) != 0;
@@ -154,25 +154,11 @@ public sealed partial class MqttPacketReader
             throw MqttProtocolException.Malformed("DUP is set on a QoS 0 PUBLISH.");
         }
 
-        var packet = new PublishPacket
-        {
-            Topic = reader.ReadString(),
-            QoS = (MqttQualityOfService)qos,
-            Dup = dup,
-            Retain = (flags & 0x01) != 0,
-        };
+        var topic = reader.ReadStringBytes(out var hasWildcard);
+        var packetId = qos > 0 ? ReadPacketId(ref reader) : (ushort)0;
+        var properties = IsV5 ? MqttPropertiesCodec.Read(ref reader, PropertyContext.Publish) : null;
 
-        if (qos > 0)
-        {
-            packet.PacketId = ReadPacketId(ref reader);
-        }
-
-        if (IsV5)
-        {
-            packet.Properties = MqttPropertiesCodec.Read(ref reader, PropertyContext.Publish);
-        }
-
-        if (packet.Topic.Length == 0)
+        if (topic.IsEmpty)
         {
             // MQTT 5.0: an empty topic needs a Topic Alias (section 3.3.2.1). 3.1.1: topic names are at least one character [MQTT-4.7.3-1].
             if (!IsV5)
@@ -180,21 +166,19 @@ public sealed partial class MqttPacketReader
                 throw MqttProtocolException.Malformed("The topic name is empty.");
             }
 
-            if (packet.Properties?.TopicAlias is null)
+            if (properties?.TopicAlias is null)
             {
                 throw MqttProtocolException.Protocol("The topic name is empty and there is no Topic Alias.");
             }
         }
-        else if (!MqttTopic.IsValidTopicName(packet.Topic))
+        else if (hasWildcard)
         {
             // The Topic Name in a PUBLISH MUST NOT contain wildcard characters [MQTT-3.3.2-2].
             throw MqttProtocolException.Malformed("The topic name contains a wildcard.");
         }
 
-        // The payload is everything that is left; its length follows from the Remaining Length [MQTT-3.3.3 payload].
-        var payload = reader.ReadRest();
-        packet.Payload = payload.IsEmpty ? ReadOnlyMemory<byte>.Empty : payload.ToArray();
-        return packet;
+        // The payload is everything that is left: its length follows from the Remaining Length (section 3.3.3).
+        return new MqttPublishView(topic, reader.ReadRest(), (MqttQualityOfService)qos, (flags & 0x01) != 0, dup, packetId, properties);
     }
 
     private TPacket ReadAck<TPacket>(ref MqttBodyReader reader, TPacket packet)

@@ -153,7 +153,7 @@ public sealed partial class MqttPacketReader
             {
                 MqttPacketType.Connect => ReadConnect(ref reader),
                 MqttPacketType.ConnAck => ReadConnAck(ref reader),
-                MqttPacketType.Publish => ReadPublish(ref reader, flags),
+                MqttPacketType.Publish => ReadPublishView(ref reader, flags).ToPacket(),
                 MqttPacketType.PubAck => ReadAck(ref reader, new PubAckPacket()),
                 MqttPacketType.PubRec => ReadAck(ref reader, new PubRecPacket()),
                 MqttPacketType.PubRel => ReadAck(ref reader, new PubRelPacket()),
@@ -172,6 +172,30 @@ public sealed partial class MqttPacketReader
         catch (MqttProtocolException e) when (e.PacketType is null)
         {
             throw new MqttProtocolException(e.ReasonCode, $"{type}: {e.Message}") { PacketType = type };
+        }
+    }
+
+    /// <summary>
+    /// Parses a PUBLISH without copying: the topic and payload of the returned view are slices of
+    /// <paramref name="body"/>, valid only until the buffer they come from is released. Nothing is allocated
+    /// unless the packet carries MQTT 5.0 properties.
+    /// </summary>
+    /// <exception cref="MqttProtocolException">The packet is malformed or a protocol error.</exception>
+    public MqttPublishView ReadPublishView(byte header, ReadOnlySequence<byte> body)
+    {
+        if (header >> 4 != (byte)MqttPacketType.Publish)
+        {
+            throw new ArgumentException("The header is not a PUBLISH header.", nameof(header));
+        }
+
+        try
+        {
+            var reader = new MqttBodyReader(body);
+            return ReadPublishView(ref reader, header & 0x0F);
+        }
+        catch (MqttProtocolException e) when (e.PacketType is null)
+        {
+            throw new MqttProtocolException(e.ReasonCode, $"Publish: {e.Message}") { PacketType = MqttPacketType.Publish };
         }
     }
 

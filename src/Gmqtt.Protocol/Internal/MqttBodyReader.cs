@@ -96,6 +96,39 @@ internal ref struct MqttBodyReader
         }
     }
 
+    /// <summary>
+    /// Reads a length-prefixed UTF-8 string, checks it is well formed and returns its bytes without decoding
+    /// them; <paramref name="hasWildcard"/> tells whether it contains '+' or '#'.
+    /// </summary>
+    public ReadOnlySequence<byte> ReadStringBytes(out bool hasWildcard)
+    {
+        var length = ReadUInt16();
+        var bytes = ReadExact(length);
+        if (bytes.IsSingleSegment)
+        {
+            hasWildcard = Validate(bytes.FirstSpan);
+            return bytes;
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            bytes.CopyTo(rented);
+            hasWildcard = Validate(rented.AsSpan(0, length));
+            return bytes;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        static bool Validate(ReadOnlySpan<byte> span)
+        {
+            CheckUtf8(span);
+            return span.IndexOfAny((byte)'+', (byte)'#') >= 0;
+        }
+    }
+
     /// <summary>Reads two-byte-length-prefixed binary data into a new array.</summary>
     public byte[] ReadBinary()
     {
@@ -135,6 +168,12 @@ internal ref struct MqttBodyReader
     /// <summary>UTF-8 rules: well formed, no surrogates [MQTT-1.5.4-1] (3.1.1: [MQTT-1.5.3-1]); no U+0000 [MQTT-1.5.4-2] (3.1.1: [MQTT-1.5.3-2]).</summary>
     internal static string DecodeUtf8(ReadOnlySpan<byte> bytes)
     {
+        CheckUtf8(bytes);
+        return Encoding.UTF8.GetString(bytes);
+    }
+
+    private static void CheckUtf8(ReadOnlySpan<byte> bytes)
+    {
         if (!Utf8.IsValid(bytes))
         {
             throw MqttProtocolException.Malformed("A string is not well-formed UTF-8.");
@@ -144,8 +183,6 @@ internal ref struct MqttBodyReader
         {
             throw MqttProtocolException.Malformed("A string contains U+0000.");
         }
-
-        return Encoding.UTF8.GetString(bytes);
     }
 
     internal static ushort ReadUInt16(ReadOnlySpan<byte> span) => BinaryPrimitives.ReadUInt16BigEndian(span);
