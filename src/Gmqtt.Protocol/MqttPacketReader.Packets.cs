@@ -191,7 +191,7 @@ public sealed partial class MqttPacketReader
             throw MqttProtocolException.Malformed("The topic name contains a wildcard.");
         }
 
-        // The payload is everything that is left; its length follows from the Remaining Length [MQTT-3.3.3 payload].
+        // The payload is everything that is left; its length follows from the Remaining Length (section 3.3.3).
         var payload = reader.ReadRest();
         packet.Payload = payload.IsEmpty ? ReadOnlyMemory<byte>.Empty : payload.ToArray();
         return packet;
