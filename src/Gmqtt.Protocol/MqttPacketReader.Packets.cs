@@ -214,8 +214,11 @@ public sealed partial class MqttPacketReader
             var qos = options & 0x03;
             if (qos == 3)
             {
-                // "It is a Protocol Error if the Maximum QoS field has the value 3" (MQTT 5.0 section 3.8.3.1); malformed in 3.1.1 [MQTT-3-8.3-4].
-                throw MqttProtocolException.Malformed("Requested QoS is 3.");
+                // MQTT 5.0: "It is a Protocol Error if the Maximum QoS field has the value 3" (section 3.8.3.1).
+                // 3.1.1: the SUBSCRIBE is malformed [MQTT-3-8.3-4] (the standard's own spelling of the number).
+                throw IsV5
+                    ? MqttProtocolException.Protocol("Maximum QoS is 3.")
+                    : MqttProtocolException.Malformed("Requested QoS is 3.");
             }
 
             var entry = new MqttTopicFilter { Filter = filter, MaximumQoS = (MqttQualityOfService)qos };

@@ -58,7 +58,8 @@ internal static class MqttPropertiesCodec
             return null;
         }
 
-        // The list length is checked against the bytes present before the list is read [MQTT-2.2.2-1 length].
+        // The list length is checked against the bytes present before the list is read (section 2.2.2.1): a list that
+        // runs past the packet cannot be parsed, a Malformed Packet. ([MQTT-2.2.2-1] is "no properties: length 0".)
         var block = new MqttBodyReader(reader.ReadExact(length));
         var properties = new MqttProperties();
         ulong seen = 0;

@@ -63,7 +63,7 @@ internal ref struct MqttSpanWriter(Span<byte> span)
         _ => 4,
     };
 
-    /// <summary>Size of a length-prefixed UTF-8 string; throws when it exceeds 65,535 bytes [MQTT-1.5.4-1 size].</summary>
+    /// <summary>Size of a length-prefixed UTF-8 string; throws when it exceeds 65,535 bytes (section 1.5.4).</summary>
     public static int StringSize(string value)
     {
         var length = Encoding.UTF8.GetByteCount(value);
