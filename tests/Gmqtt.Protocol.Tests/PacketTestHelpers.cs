@@ -43,6 +43,32 @@ internal static class PacketTestHelpers
         return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
     }
 
+    /// <summary>
+    /// Parses hand-written hex, one string per field (e.g. <c>"00 04 4D 51 54 54"</c>); spaces are ignored.
+    /// </summary>
+    public static byte[] Hex(params string[] fields) =>
+        Convert.FromHexString(string.Concat(fields).Replace(" ", "", StringComparison.Ordinal));
+
+    /// <summary>Formats bytes as spaced hex, so that a failed comparison shows where the bytes differ.</summary>
+    public static string ToHex(ReadOnlySpan<byte> bytes) => Convert.ToHexString(bytes).Chunk(2).Aggregate(
+        new System.Text.StringBuilder(),
+        (text, pair) => (text.Length == 0 ? text : text.Append(' ')).Append(pair)).ToString();
+
+    /// <summary>
+    /// Reads every whole packet at the start of <paramref name="buffer"/> and slices the buffer past them;
+    /// stops at the first "need more bytes".
+    /// </summary>
+    public static List<MqttPacket> ReadAll(MqttPacketReader reader, ref ReadOnlySequence<byte> buffer)
+    {
+        var packets = new List<MqttPacket>();
+        while (reader.TryRead(ref buffer, out var packet))
+        {
+            packets.Add(packet);
+        }
+
+        return packets;
+    }
+
     /// <summary>Every byte its own segment.</summary>
     public static ReadOnlySequence<byte> OneBytePerSegment(byte[] bytes) =>
         Segmented(bytes, Enumerable.Range(1, Math.Max(0, bytes.Length - 1)).ToArray());
