@@ -170,7 +170,8 @@ public static class MqttPacketWriter
                 WriteConnect(ref w, c, layout);
                 break;
             case ConnAckPacket c:
-                w.WriteByte(c.SessionPresent ? (byte)1 : (byte)0);
+                // MQTT 3.1 has no Session Present flag: the whole byte is reserved.
+                w.WriteByte(c.SessionPresent && version != MqttProtocolVersion.V310 ? (byte)1 : (byte)0);
                 w.WriteByte(v5 ? (byte)c.ReasonCode : (byte)MqttReasonCodes.ToConnectReturnCode(c.ReasonCode));
                 WritePropertiesIfV5(ref w, v5, c.Properties, layout.PropertiesSize);
                 break;

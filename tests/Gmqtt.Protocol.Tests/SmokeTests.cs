@@ -42,4 +42,11 @@ public class SmokeTests
             MqttProtocolVersion.V311);
         Assert.Equal(new byte[] { 0x32, 0x08, 0x00, 0x03, (byte)'a', (byte)'/', (byte)'b', 0x00, 0x0A, 0xAA }, bytes);
     }
+
+    [Fact]
+    public void ConnAck_for_MQTT_3_1_never_sets_the_reserved_session_present_bit()
+    {
+        var bytes = PacketTestHelpers.Encode(new ConnAckPacket { SessionPresent = true }, MqttProtocolVersion.V310);
+        Assert.Equal(new byte[] { 0x20, 0x02, 0x00, 0x00 }, bytes);
+    }
 }
