@@ -1,0 +1,58 @@
+using Gmqtt.Server.Auth;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Gmqtt.Server;
+
+/// <summary>Builds the ready-to-run broker; tests build it the same way on port 0.</summary>
+public static class GmqttServer
+{
+    /// <summary>Creates the application: MQTT on the <c>Mqtt</c> endpoint, TLS on <c>MqttTls</c>, HTTP + WebSocket on <c>Http</c>.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+
+        var kestrel = builder.Configuration.GetSection("Kestrel");
+        var endpoints = new ServerEndpoints();
+        builder.Services.AddSingleton(endpoints);
+        builder.WebHost.ConfigureKestrel(k => k.Configure(kestrel)
+            .Endpoint("Mqtt", e => (endpoints.Mqtt = e.ListenOptions).UseMqtt())
+            .Endpoint("MqttTls", e =>
+            {
+                endpoints.MqttTls = e.ListenOptions;
+                // Kestrel would add TLS after this callback, in front of a terminal UseMqtt(): add it here instead.
+                e.HttpsOptions.ServerCertificate ??= SelfSignedCertificate.CreateAndExport();
+                e.ListenOptions.UseHttps(e.HttpsOptions);
+                e.ListenOptions.UseMqtt();
+            })
+            .Endpoint("Http", e => (endpoints.Http = e.ListenOptions).Protocols = HttpProtocols.Http1));
+
+        var gmqtt = builder.Configuration.GetSection("Gmqtt");
+        builder.Services.Configure<AuthOptions>(gmqtt.GetSection("Auth"));
+        builder.Services.Configure<AclOptions>(gmqtt.GetSection("Acl"));
+        builder.Services.AddGmqtt(gmqtt)
+            .AddHook<ConfigurationAuthHook>()
+            .AddHook<ConfigurationAclHook>();
+
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.MapMqtt("/mqtt");
+        app.MapGet("/", () => "Gmqtt broker: MQTT over WebSocket at /mqtt.");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            foreach (var (name, serves) in new[] { ("Mqtt", "MQTT over TCP"), ("MqttTls", "MQTT over TLS"), ("Http", "HTTP, MQTT over WebSocket at /mqtt") })
+            {
+                if (kestrel[$"Endpoints:{name}:Url"] is { } url)
+                {
+                    app.Logger.LogInformation("{Serves}: {Url}", serves, url);
+                }
+            }
+
+            if (SelfSignedCertificate.ExportedPath is { } pem)
+            {
+                app.Logger.LogInformation("TLS uses a self-signed certificate for local use; its PEM (for --cafile) is {Path}", pem);
+            }
+        });
+        return app;
+    }
+}

@@ -1,0 +1,66 @@
+using Gmqtt;
+using Gmqtt.AspNetCore.Hosting;
+using Gmqtt.Hooks;
+using Gmqtt.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Gmqtt broker.</summary>
+public static class GmqttServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the broker, its options (bound from <paramref name="configuration"/> when given, validated at start),
+    /// the in-memory stores, and graceful stop with the host.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configuration">Usually <c>builder.Configuration.GetSection("Gmqtt")</c>.</param>
+    /// <param name="configure">Applied after the configuration.</param>
+    public static IGmqttBuilder AddGmqtt(this IServiceCollection services, IConfiguration? configuration = null, Action<MqttBrokerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<MqttBrokerOptions>();
+        if (configuration is not null)
+        {
+            options.Bind(configuration);
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        // Bad values fail start-up with a message that names the option.
+        options.ValidateDataAnnotations().ValidateOnStart();
+
+        services.TryAddSingleton<GmqttMarkerService>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IMqttRetainedMessageStore, InMemoryRetainedMessageStore>();
+        services.TryAddSingleton<IMqttSessionStore, InMemorySessionStore>();
+        services.TryAddSingleton<MqttBroker>();
+        services.TryAddSingleton<MqttConnectionHandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GmqttHostedService>());
+        return new GmqttBuilder(services);
+    }
+
+    /// <summary>Adds a hook resolved from DI; hooks run in the order they are added.</summary>
+    public static IGmqttBuilder AddHook<THook>(this IGmqttBuilder builder)
+        where THook : class, IMqttHook
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<THook>();
+        builder.Services.AddSingleton<IMqttHook>(sp => sp.GetRequiredService<THook>());
+        return builder;
+    }
+
+    /// <summary>Adds a hook instance; hooks run in the order they are added.</summary>
+    public static IGmqttBuilder AddHook(this IGmqttBuilder builder, IMqttHook hook)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(hook);
+        builder.Services.AddSingleton(hook);
+        return builder;
+    }
+}

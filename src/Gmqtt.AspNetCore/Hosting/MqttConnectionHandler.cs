@@ -1,0 +1,14 @@
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Gmqtt.AspNetCore.Hosting;
+
+/// <summary>Kestrel's entry for raw MQTT over TCP, or TLS when the endpoint has <c>UseHttps()</c> before <c>UseMqtt()</c>.</summary>
+internal sealed class MqttConnectionHandler(MqttBroker broker) : ConnectionHandler
+{
+    public override Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var tls = connection.Features.Get<ITlsConnectionFeature>();
+        return broker.RunConnectionAsync(connection, tls is null ? "tcp" : "tls", tls?.ClientCertificate, connection.ConnectionClosed);
+    }
+}

@@ -1,0 +1,107 @@
+using Gmqtt.Broker;
+using Gmqtt.Hooks;
+using Gmqtt.Protocol;
+using Gmqtt.Protocol.Topics;
+using Gmqtt.Subscriptions;
+
+namespace Gmqtt;
+
+public sealed partial class MqttBroker
+{
+    /// <summary>Every session, online and offline, ordered by client identifier.</summary>
+    public IReadOnlyList<MqttClientSnapshot> GetClients() =>
+        [.. _sessions.Values.OrderBy(s => s.ClientId, StringComparer.Ordinal).Select(Snapshot)];
+
+    /// <summary>One session, or <see langword="null"/> when the client identifier has none.</summary>
+    public MqttClientSnapshot? GetClient(string clientId) =>
+        _sessions.TryGetValue(clientId, out var session) ? Snapshot(session) : null;
+
+    /// <summary>Closes the client's connection; with <paramref name="endSession"/>, also discards its session.</summary>
+    /// <returns>False when there was neither a connection nor (with <paramref name="endSession"/>) a session.</returns>
+    public async Task<bool> DisconnectClientAsync(string clientId, bool endSession = false)
+    {
+        if (!_sessions.TryGetValue(clientId, out var session))
+        {
+            return false;
+        }
+
+        var connection = session.Connection;
+        if (connection is not null)
+        {
+            await connection.CloseAsync(MqttCloseReason.AdministrativeAction).ConfigureAwait(false);
+        }
+
+        if (endSession)
+        {
+            await EndSessionAsync(session, MqttSessionTerminationReason.AdministrativeAction).ConfigureAwait(false);
+            return true;
+        }
+
+        return connection is not null;
+    }
+
+    /// <summary>Subscribes a client's session on its behalf, as if it had sent SUBSCRIBE (retained messages included).</summary>
+    /// <returns>False when the client identifier has no session or the filter is invalid.</returns>
+    public bool Subscribe(string clientId, MqttTopicFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (!MqttTopic.IsValidTopicFilter(filter.Filter) || MqttTopic.IsShared(filter.Filter) || !_sessions.TryGetValue(clientId, out var session))
+        {
+            return false;
+        }
+
+        var subscription = new Subscription(session, filter.Filter, filter.MaximumQoS, filter.NoLocal, filter.RetainAsPublished, filter.RetainHandling, null);
+        session.SetSubscription(subscription);
+        Subscriptions.Add(subscription);
+        SessionStore.SubscriptionAdded(clientId, filter);
+        if (filter.RetainHandling != MqttRetainHandling.DoNotSend)
+        {
+            DeliverRetained(subscription);
+        }
+
+        return true;
+    }
+
+    /// <summary>Removes a subscription on the client's behalf; false when it did not exist.</summary>
+    public bool Unsubscribe(string clientId, string filter)
+    {
+        if (!_sessions.TryGetValue(clientId, out var session))
+        {
+            return false;
+        }
+
+        var removed = session.RemoveSubscription(filter) & Subscriptions.Remove(session, filter);
+        if (removed)
+        {
+            SessionStore.SubscriptionRemoved(clientId, filter);
+        }
+
+        return removed;
+    }
+
+    private static MqttClientSnapshot Snapshot(MqttSession session)
+    {
+        var connection = session.Connection;
+        var client = connection?.Client;
+        return new MqttClientSnapshot(
+            session.ClientId,
+            connection is not null,
+            session.CleanSession,
+            session.ProtocolVersion,
+            client?.UserName,
+            client?.RemoteEndPoint,
+            client?.Transport,
+            client?.ConnectedAt,
+            connection?.KeepAlive ?? 0,
+            [.. session.GetSubscriptions().Select(s => new MqttTopicFilter
+            {
+                Filter = s.Filter,
+                MaximumQoS = s.QoS,
+                NoLocal = s.NoLocal,
+                RetainAsPublished = s.RetainAsPublished,
+                RetainHandling = s.RetainHandling,
+            })],
+            session.QueuedCount,
+            session.InflightCount);
+    }
+}

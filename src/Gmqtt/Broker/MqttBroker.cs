@@ -1,0 +1,425 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Security.Cryptography.X509Certificates;
+using Gmqtt.Broker;
+using Gmqtt.Hooks;
+using Gmqtt.Protocol;
+using Gmqtt.Protocol.Topics;
+using Gmqtt.Storage;
+using Gmqtt.Subscriptions;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Gmqtt;
+
+/// <summary>
+/// The broker: sessions, the subscription tree, retained messages and hooks. One instance lives in DI; hosts
+/// hand it connections (<see cref="RunConnectionAsync(ConnectionContext, string, X509Certificate2?, CancellationToken)"/>), and
+/// application code uses it to publish, inspect and steer clients.
+/// </summary>
+public sealed partial class MqttBroker
+{
+    private readonly ConcurrentDictionary<string, MqttSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<MqttConnection, byte> _connections = new();
+    private readonly SemaphoreSlim[] _clientIdGates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+    private readonly CancellationTokenSource _stopping = new();
+
+    [ThreadStatic]
+    private static List<Subscription>? t_matches;
+
+    /// <summary>Creates the broker; normally done by DI through <c>AddGmqtt()</c>.</summary>
+    public MqttBroker(
+        IOptions<MqttBrokerOptions> options,
+        IEnumerable<IMqttHook> hooks,
+        IMqttRetainedMessageStore retainedMessages,
+        IMqttSessionStore sessionStore,
+        ILoggerFactory loggerFactory,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        Options = options.Value;
+        Logger = loggerFactory.CreateLogger("Gmqtt.Broker");
+        Hooks = new MqttHookRunner(hooks, Logger);
+        RetainedMessages = retainedMessages;
+        SessionStore = sessionStore;
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        StartedAt = TimeProvider.GetUtcNow();
+    }
+
+    /// <summary>The options in force.</summary>
+    public MqttBrokerOptions Options { get; }
+
+    /// <summary>When the broker was created.</summary>
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>The retained message store.</summary>
+    public IMqttRetainedMessageStore RetainedMessages { get; }
+
+    /// <summary>Number of open MQTT connections (CONNECT accepted or not yet received).</summary>
+    public int ConnectionCount => _connections.Count;
+
+    /// <summary>Number of sessions, online and offline.</summary>
+    public int SessionCount => _sessions.Count;
+
+    /// <summary>Number of subscriptions over all sessions.</summary>
+    public int SubscriptionCount => Subscriptions.Count;
+
+    /// <summary>Whether <see cref="StopAsync"/> has been called.</summary>
+    public bool IsStopping => _stopping.IsCancellationRequested;
+
+    internal ILogger Logger { get; }
+
+    internal MqttHookRunner Hooks { get; }
+
+    internal IMqttSessionStore SessionStore { get; }
+
+    internal TimeProvider TimeProvider { get; }
+
+    internal SubscriptionTree Subscriptions { get; } = new();
+
+    /// <summary>
+    /// Serves one MQTT connection until it closes. Kestrel's connection handler and the WebSocket endpoint call
+    /// this; so can any host that has a <see cref="ConnectionContext"/>.
+    /// </summary>
+    /// <param name="connection">The transport.</param>
+    /// <param name="transport">"tcp", "tls", "ws" or "wss", for logs and hooks.</param>
+    /// <param name="clientCertificate">The TLS client certificate, when there is one; it reaches the connect hooks.</param>
+    /// <param name="cancellationToken">Stops serving the connection.</param>
+    public Task RunConnectionAsync(ConnectionContext connection, string transport, X509Certificate2? clientCertificate = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        return RunConnectionAsync(connection.Transport, new MqttConnectionInfo(transport, connection.RemoteEndPoint, connection.LocalEndPoint, clientCertificate), cancellationToken);
+    }
+
+    internal async Task RunConnectionAsync(IDuplexPipe transport, MqttConnectionInfo info, CancellationToken cancellationToken)
+    {
+        if (IsStopping)
+        {
+            return; // Stopped brokers accept nothing.
+        }
+
+        var connection = new MqttConnection(this, transport, info);
+        _connections.TryAdd(connection, 0);
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+            await connection.RunAsync(linked.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _connections.TryRemove(connection, out _);
+        }
+    }
+
+    /// <summary>
+    /// Publishes a message as if a client had sent it: publish hooks run, the retained store is updated when
+    /// <see cref="MqttApplicationMessage.Retain"/> is set, and every matching subscriber gets a copy.
+    /// </summary>
+    /// <returns><see cref="MqttReasonCode.Success"/>, <see cref="MqttReasonCode.NoMatchingSubscribers"/>, or a hook's refusal.</returns>
+    public Task<MqttReasonCode> PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (!MqttTopic.IsValidTopicName(message.Topic))
+        {
+            throw new ArgumentException($"'{message.Topic}' is not a valid topic name.", nameof(message));
+        }
+
+        return PublishAsync(message, client: null).AsTask();
+    }
+
+    internal async ValueTask<MqttReasonCode> PublishAsync(MqttApplicationMessage message, MqttClientInfo? client)
+    {
+        if (Hooks.HasHooks)
+        {
+            // Hooks run before the retained store is touched, so a refused message is never retained.
+            var context = new MqttPublishContext { Client = client, Message = message };
+            await Hooks.OnPublishAsync(context).ConfigureAwait(false);
+            if (context.ReasonCode is { } refused && refused >= MqttReasonCode.UnspecifiedError)
+            {
+                return refused;
+            }
+        }
+
+        if (message.Retain)
+        {
+            if (message.Payload.IsEmpty)
+            {
+                // A zero-length retained payload clears the retained message [MQTT-3.3.1-10] and is not stored [MQTT-3.3.1-11].
+                RetainedMessages.Remove(message.Topic);
+            }
+            else
+            {
+                // A retained message replaces any earlier one on its topic [MQTT-3.3.1-5] (3.1.1: [MQTT-3.3.1-5]).
+                RetainedMessages.Set(message);
+            }
+        }
+
+        var drops = Route(message);
+        if (drops is not null)
+        {
+            foreach (var (clientId, reason) in drops)
+            {
+                await Hooks.OnMessageDroppedAsync(clientId, message, reason).ConfigureAwait(false);
+            }
+        }
+
+        return _lastRouteCount == 0 ? MqttReasonCode.NoMatchingSubscribers : MqttReasonCode.Success;
+    }
+
+    [ThreadStatic]
+    private static int _lastRouteCount;
+
+    /// <summary>
+    /// Hands the message to every matching session's queue. No lock is held across sessions: the tree is read
+    /// lock-free and each enqueue takes only that session's lock.
+    /// </summary>
+    private List<(string ClientId, MqttDropReason Reason)>? Route(MqttApplicationMessage message)
+    {
+        var matches = t_matches ??= [];
+        matches.Clear();
+        Subscriptions.Match(message.Topic, matches);
+        List<(string, MqttDropReason)>? drops = null;
+        var delivered = 0;
+
+        if (Options.DeliverOverlappingSubscriptionsOnce && matches.Count > 1)
+        {
+            // One copy per session at the highest granted QoS; MQTT 5.0 subscription identifiers of all matches.
+            matches.Sort(static (a, b) => a.Session.GetHashCode().CompareTo(b.Session.GetHashCode()));
+        }
+
+        for (var i = 0; i < matches.Count; i++)
+        {
+            var subscription = matches[i];
+            var qos = subscription.QoS;
+            var retainAsPublished = subscription.RetainAsPublished;
+            List<uint>? ids = subscription.SubscriptionIdentifier is { } id ? [id] : null;
+            if (Options.DeliverOverlappingSubscriptionsOnce)
+            {
+                while (i + 1 < matches.Count && matches[i + 1].Session == subscription.Session)
+                {
+                    var other = matches[++i];
+                    qos = (MqttQualityOfService)Math.Max((byte)qos, (byte)other.QoS);
+                    retainAsPublished |= other.RetainAsPublished;
+                    if (other.SubscriptionIdentifier is { } otherId)
+                    {
+                        (ids ??= []).Add(otherId);
+                    }
+                }
+            }
+
+            if (subscription.NoLocal && subscription.Session.ClientId == message.SenderClientId)
+            {
+                continue; // MQTT 5.0 No Local [MQTT-3.8.3-3].
+            }
+
+            // Delivered at the lower of the published and the granted QoS [MQTT-3.8.4-8] (3.1.1: [MQTT-3.8.4-6]);
+            // forwarded with RETAIN 0 unless Retain As Published [MQTT-3.3.1-12] (3.1.1: [MQTT-3.3.1-9]).
+            var deliveryQoS = (MqttQualityOfService)Math.Min((byte)qos, (byte)message.QoS);
+            var outbound = new OutboundMessage(message, deliveryQoS, retainAsPublished && message.Retain, ids);
+            var drop = subscription.Session.Enqueue(outbound, out var evicted);
+            delivered++;
+            if (drop is { } reason)
+            {
+                (drops ??= []).Add((subscription.Session.ClientId, reason));
+            }
+            else if (deliveryQoS > MqttQualityOfService.AtMostOnce)
+            {
+                SessionStore.MessageQueued(subscription.Session.ClientId, message, deliveryQoS);
+            }
+
+            if (evicted is not null)
+            {
+                (drops ??= []).Add((subscription.Session.ClientId, MqttDropReason.QueueFull));
+            }
+        }
+
+        matches.Clear();
+        _lastRouteCount = delivered;
+        return Hooks.HasHooks ? drops : null;
+    }
+
+    /// <summary>Queues the retained messages matching a new subscription, with RETAIN set.</summary>
+    internal void DeliverRetained(Subscription subscription)
+    {
+        foreach (var retained in RetainedMessages.Match(subscription.Filter))
+        {
+            var qos = (MqttQualityOfService)Math.Min((byte)retained.QoS, (byte)subscription.QoS);
+            subscription.Session.Enqueue(new OutboundMessage(retained, qos, retain: true, subscription.SubscriptionIdentifier is { } id ? [id] : null), out _);
+        }
+    }
+
+    /// <summary>
+    /// Attaches a connection that sent CONNECT to its session: closes any connection already using the client
+    /// identifier [MQTT-3.1.4-2], discards the old state when either side asks for a clean session
+    /// [MQTT-3.1.2-6], and reports whether a session was present [MQTT-3.2.2-2].
+    /// </summary>
+    internal async Task<(MqttSession Session, bool Present)> AttachSessionAsync(MqttConnection connection, string clientId, bool cleanSession, MqttProtocolVersion version)
+    {
+        var gate = _clientIdGates[(uint)StringComparer.Ordinal.GetHashCode(clientId) % (uint)_clientIdGates.Length];
+        await gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_sessions.TryGetValue(clientId, out var existing) && existing.Connection is { } old && old != connection)
+            {
+                await old.CloseAsync(MqttCloseReason.SessionTakenOver).ConfigureAwait(false);
+            }
+
+            if (_sessions.TryGetValue(clientId, out existing) && (cleanSession || existing.CleanSession))
+            {
+                await EndSessionAsync(existing, MqttSessionTerminationReason.ReplacedByCleanSession).ConfigureAwait(false);
+                existing = null;
+            }
+
+            var present = existing is not null;
+            var session = existing ?? new MqttSession(clientId, cleanSession, Options);
+            if (!present)
+            {
+                _sessions[clientId] = session;
+                SessionStore.SessionCreated(clientId, version);
+            }
+
+            lock (session.Gate)
+            {
+                session.Connection = connection;
+                session.ProtocolVersion = version;
+            }
+
+            return (session, present);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Cleanup after a connection closed: detach, end a clean session, publish the will, tell the hooks.</summary>
+    internal async Task OnConnectionClosedAsync(MqttConnection connection, MqttCloseReason reason, Protocol.Packets.MqttWill? will)
+    {
+        if (connection.Client is not { } client || connection.Session is not { } session)
+        {
+            return;
+        }
+
+        bool detached;
+        lock (session.Gate)
+        {
+            detached = session.Connection == connection;
+            if (detached)
+            {
+                session.Connection = null;
+            }
+        }
+
+        if (detached && session.CleanSession)
+        {
+            await EndSessionAsync(session, MqttSessionTerminationReason.CleanSessionClosed).ConfigureAwait(false);
+        }
+
+        if (will is not null)
+        {
+            await PublishWillAsync(client, will).ConfigureAwait(false);
+        }
+
+        if (Hooks.HasHooks)
+        {
+            await Hooks.OnClosedAsync(client, reason).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The will goes out when the connection closes without DISCONNECT [MQTT-3.1.2-8], with its QoS and retain
+    /// flag [MQTT-3.1.2-14] [MQTT-3.1.2-17] (3.1.1 numbering differs), after the will hook.
+    /// </summary>
+    private async Task PublishWillAsync(MqttClientInfo client, Protocol.Packets.MqttWill will)
+    {
+        var message = new MqttApplicationMessage
+        {
+            Topic = will.Topic,
+            Payload = will.Payload,
+            QoS = will.QoS,
+            Retain = will.Retain,
+            Properties = will.Properties is { } p
+                ? new MqttProperties
+                {
+                    PayloadFormatIndicator = p.PayloadFormatIndicator,
+                    MessageExpiryInterval = p.MessageExpiryInterval,
+                    ContentType = p.ContentType,
+                    ResponseTopic = p.ResponseTopic,
+                    CorrelationData = p.CorrelationData,
+                    UserProperties = p.UserProperties,
+                }
+                : null,
+            SenderClientId = client.ClientId,
+        };
+
+        if (Hooks.HasHooks)
+        {
+            var context = new MqttWillContext { Client = client, Message = message };
+            await Hooks.OnWillPublishAsync(context).ConfigureAwait(false);
+            if (context.Suppress)
+            {
+                return;
+            }
+        }
+
+        await PublishAsync(message, client).ConfigureAwait(false);
+    }
+
+    private async Task EndSessionAsync(MqttSession session, MqttSessionTerminationReason reason)
+    {
+        if (!_sessions.TryRemove(new KeyValuePair<string, MqttSession>(session.ClientId, session)))
+        {
+            return;
+        }
+
+        foreach (var subscription in session.GetSubscriptions())
+        {
+            Subscriptions.Remove(session, subscription.Filter);
+        }
+
+        var dropped = session.Clear();
+        SessionStore.SessionRemoved(session.ClientId);
+        if (Hooks.HasHooks)
+        {
+            foreach (var message in dropped)
+            {
+                await Hooks.OnMessageDroppedAsync(session.ClientId, message.Message, MqttDropReason.SessionEnded).ConfigureAwait(false);
+            }
+
+            await Hooks.OnSessionTerminatedAsync(session.ClientId, reason).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Stops the broker: no new connections, every client disconnected, every close hook run, then the stop
+    /// hooks. Bounded by <paramref name="cancellationToken"/> (the host's shutdown timeout).
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsStopping)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        var closing = _connections.Keys.Select(c => c.CloseAsync(MqttCloseReason.ServerShutdown)).ToArray();
+        try
+        {
+            await Task.WhenAll(closing).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            LogStopTimedOut(Logger, closing.Count(t => !t.IsCompleted));
+        }
+
+        if (Hooks.HasHooks)
+        {
+            await Hooks.OnStopAsync().ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(200, LogLevel.Warning, "Shutdown timed out with {Count} connections still closing.")]
+    private static partial void LogStopTimedOut(ILogger logger, int count);
+}

@@ -1,0 +1,448 @@
+using System.Buffers;
+using Gmqtt.Hooks;
+using Gmqtt.Protocol;
+using Gmqtt.Protocol.Packets;
+using Gmqtt.Protocol.Topics;
+using Gmqtt.Subscriptions;
+
+namespace Gmqtt.Broker;
+
+internal sealed partial class MqttConnection
+{
+    private volatile bool _messagesEnabled;
+
+    /// <summary>Handles one packet; returns false when the connection must close.</summary>
+    private async ValueTask<bool> HandleFrameAsync(byte header, ReadOnlySequence<byte> body)
+    {
+        var type = (MqttPacketType)(header >> 4);
+        if (Client is null)
+        {
+            if (type != MqttPacketType.Connect)
+            {
+                // The first packet from the client MUST be CONNECT [MQTT-3.1.0-1].
+                throw new MqttProtocolException(MqttReasonCode.ProtocolError, $"The first packet is {type}, not CONNECT.");
+            }
+
+            return await HandleConnectAsync((ConnectPacket)_reader.ReadPacket(header, body)).ConfigureAwait(false);
+        }
+
+        if (type == MqttPacketType.Publish)
+        {
+            return await HandlePublishAsync(_reader.ReadPublishView(header, body)).ConfigureAwait(false);
+        }
+
+        var packet = _reader.ReadPacket(header, body);
+        var session = Session!;
+        switch (packet)
+        {
+            case PubAckPacket ack:
+                if (session.Complete(ack.PacketId, MqttQualityOfService.AtLeastOnce))
+                {
+                    _broker.SessionStore.MessageAcknowledged(session.ClientId, ack.PacketId);
+                    SignalWriter(); // The in-flight window has room again.
+                }
+
+                return true;
+            case PubRecPacket rec:
+                if (ProtocolVersion == MqttProtocolVersion.V500 && rec.ReasonCode >= MqttReasonCode.UnspecifiedError)
+                {
+                    // A failed PUBREC ends the QoS 2 exchange (MQTT 5.0 section 4.3.3).
+                    session.Complete(rec.PacketId, MqttQualityOfService.ExactlyOnce);
+                    SignalWriter();
+                    return true;
+                }
+
+                var known = session.Release(rec.PacketId);
+                // PUBREL answers PUBREC [MQTT-4.3.3-3]; MQTT 5.0 says when the identifier is unknown (0x92).
+                Send(new PubRelPacket
+                {
+                    PacketId = rec.PacketId,
+                    ReasonCode = known || ProtocolVersion != MqttProtocolVersion.V500 ? MqttReasonCode.Success : MqttReasonCode.PacketIdentifierNotFound,
+                });
+                return true;
+            case PubCompPacket comp:
+                if (session.Complete(comp.PacketId, MqttQualityOfService.ExactlyOnce))
+                {
+                    _broker.SessionStore.MessageAcknowledged(session.ClientId, comp.PacketId);
+                    SignalWriter();
+                }
+
+                return true;
+            case PubRelPacket rel:
+                // Inbound QoS 2: forget the identifier, then PUBCOMP [MQTT-4.3.3-11] (3.1.1: [MQTT-4.3.3-3]).
+                var pending = session.RemoveInboundQoS2(rel.PacketId);
+                if (pending)
+                {
+                    _broker.SessionStore.InboundQoS2Changed(session.ClientId, rel.PacketId, pending: false);
+                }
+
+                Send(new PubCompPacket
+                {
+                    PacketId = rel.PacketId,
+                    ReasonCode = pending || ProtocolVersion != MqttProtocolVersion.V500 ? MqttReasonCode.Success : MqttReasonCode.PacketIdentifierNotFound,
+                });
+                return true;
+            case SubscribePacket subscribe:
+                await HandleSubscribeAsync(subscribe).ConfigureAwait(false);
+                return true;
+            case UnsubscribePacket unsubscribe:
+                await HandleUnsubscribeAsync(unsubscribe).ConfigureAwait(false);
+                return true;
+            case PingReqPacket:
+                // The server MUST answer PINGREQ with PINGRESP [MQTT-3.12.4-1].
+                Send(PingRespPacket.Instance);
+                return true;
+            case DisconnectPacket disconnect:
+                // After DISCONNECT the will is discarded [MQTT-3.14.4-3] (3.1.1: [MQTT-3.1.2-10]), except that an
+                // MQTT 5.0 client may ask for it with 0x04.
+                _gracefulDisconnect = disconnect.ReasonCode != MqttReasonCode.DisconnectWithWillMessage;
+                SetCloseReason(MqttCloseReason.ClientDisconnected);
+                return false;
+            case ConnectPacket:
+                // A second CONNECT is a protocol violation [MQTT-3.1.0-2].
+                throw new MqttProtocolException(MqttReasonCode.ProtocolError, "A second CONNECT was received.");
+            default:
+                // CONNACK, SUBACK, UNSUBACK, PINGRESP and (without enhanced authentication) AUTH never come from a client.
+                throw new MqttProtocolException(MqttReasonCode.ProtocolError, $"A client may not send {packet.Type}.");
+        }
+    }
+
+    private async ValueTask<bool> HandleConnectAsync(ConnectPacket connect)
+    {
+        var options = _broker.Options;
+        var version = connect.ProtocolVersion;
+        var v5 = version == MqttProtocolVersion.V500;
+        var clientId = connect.ClientId;
+        string? assignedClientId = null;
+
+        if (clientId.Length == 0)
+        {
+            // An empty identifier gets one from the server when the session is clean [MQTT-3.1.3-6]; otherwise it
+            // is refused with 0x02 [MQTT-3.1.3-8]. MQTT 3.1 requires 1 to 23 characters; MQTT 5.0 always assigns one.
+            if (v5 || (connect.CleanSession && version == MqttProtocolVersion.V311))
+            {
+                clientId = assignedClientId = options.AssignedClientIdPrefix + Guid.NewGuid().ToString("N");
+            }
+            else
+            {
+                return RefuseConnect(MqttReasonCode.ClientIdentifierNotValid, "empty client identifier without a clean session");
+            }
+        }
+
+        if (clientId.Length > options.MaxClientIdLength)
+        {
+            return RefuseConnect(MqttReasonCode.ClientIdentifierNotValid, $"client identifier longer than {options.MaxClientIdLength}");
+        }
+
+        ushort? serverKeepAlive = null;
+        var keepAlive = connect.KeepAlive;
+        if (keepAlive > options.MaxKeepAlive || (keepAlive == 0 && options.MaxKeepAlive < ushort.MaxValue))
+        {
+            if (!v5)
+            {
+                // MQTT 3.x cannot be told another keep alive: refuse, as Mosquitto does.
+                return RefuseConnect(MqttReasonCode.ClientIdentifierNotValid, $"keep alive {keepAlive} above the maximum {options.MaxKeepAlive}");
+            }
+
+            keepAlive = (ushort)options.MaxKeepAlive;
+            serverKeepAlive = keepAlive;
+        }
+
+        if (_broker.Hooks.HasHooks)
+        {
+            var context = new MqttConnectContext
+            {
+                Packet = connect,
+                ClientId = clientId,
+                RemoteEndPoint = Info.RemoteEndPoint,
+                ClientCertificate = Info.ClientCertificate,
+                Transport = Info.Transport,
+            };
+            await _broker.Hooks.OnConnectAsync(context).ConfigureAwait(false);
+            if (context.ReasonCode != MqttReasonCode.Success)
+            {
+                return RefuseConnect(context.ReasonCode, "refused by a hook");
+            }
+
+            if (context.ClientId != clientId)
+            {
+                clientId = assignedClientId = context.ClientId;
+            }
+        }
+
+        Client = new MqttClientInfo
+        {
+            ClientId = clientId,
+            UserName = connect.UserName,
+            ProtocolVersion = version,
+            RemoteEndPoint = Info.RemoteEndPoint,
+            Transport = Info.Transport,
+            ConnectedAt = Time.GetUtcNow(),
+        };
+        KeepAlive = keepAlive;
+        CleanSession = connect.CleanSession;
+        _will = connect.Will;
+
+        var (session, present) = await _broker.AttachSessionAsync(this, clientId, connect.CleanSession, version).ConfigureAwait(false);
+        Session = session;
+        if (v5 && connect.Properties?.ReceiveMaximum is { } receiveMaximum)
+        {
+            // Never more unacknowledged QoS 1/2 PUBLISH than the client allows [MQTT-3.3.4-7].
+            session.InflightLimit = Math.Min(options.MaxInflightMessages, receiveMaximum);
+        }
+
+        // CONNACK is the first packet the server sends [MQTT-3.2.0-1]; Session Present per [MQTT-3.2.2-2]/[MQTT-3.2.2-3].
+        Send(new ConnAckPacket
+        {
+            SessionPresent = present,
+            ReasonCode = MqttReasonCode.Success,
+            Properties = v5 ? CreateConnAckProperties(assignedClientId, serverKeepAlive) : null,
+        });
+
+        // Unacknowledged PUBLISH and PUBREL are re-sent first, with their original identifiers [MQTT-4.4.0-1].
+        foreach (var inflight in session.GetInflightInOrder())
+        {
+            Send(inflight.Released
+                ? new PubRelPacket { PacketId = inflight.PacketId }
+                : CreatePublish(inflight, dup: true));
+        }
+
+        _idleLimit = keepAlive == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(keepAlive * 1500L);
+        if (keepAlive > 0)
+        {
+            // Close after 1.5 times the keep alive without a packet [MQTT-3.1.2-24]; 0 turns the check off.
+            _timer?.Change(_idleLimit, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+
+        Log.ClientConnected(_logger, clientId, version, Info.Transport, Info.RemoteEndPoint, present);
+        if (_broker.Hooks.HasHooks)
+        {
+            await _broker.Hooks.OnConnectedAsync(Client).ConfigureAwait(false);
+            if (present)
+            {
+                await _broker.Hooks.OnSessionResumedAsync(Client).ConfigureAwait(false);
+            }
+            else
+            {
+                await _broker.Hooks.OnSessionCreatedAsync(Client).ConfigureAwait(false);
+            }
+        }
+
+        _messagesEnabled = true;
+        SignalWriter();
+        return true;
+    }
+
+    public ushort KeepAlive { get; private set; }
+
+    public bool CleanSession { get; private set; }
+
+    private MqttProperties CreateConnAckProperties(string? assignedClientId, ushort? serverKeepAlive) => new()
+    {
+        AssignedClientIdentifier = assignedClientId,
+        ServerKeepAlive = serverKeepAlive,
+        MaximumPacketSize = (uint)_broker.Options.MaxPacketSize,
+        ReceiveMaximum = ushort.MaxValue,
+        // Until MQTT 5.0 topic aliases and shared subscriptions are implemented, say so [MQTT-3.2.2-17].
+        TopicAliasMaximum = 0,
+        SharedSubscriptionAvailable = 0,
+        SubscriptionIdentifierAvailable = 0,
+    };
+
+    private bool RefuseConnect(MqttReasonCode code, string why)
+    {
+        Log.ConnectRefused(_logger, _reader.ProtocolVersion, Info.RemoteEndPoint, code, why);
+        // A refusing CONNACK has Session Present 0 [MQTT-3.2.2-4] and the connection is closed [MQTT-3.2.2-5].
+        Send(new ConnAckPacket { ReasonCode = code });
+        SetCloseReason(MqttCloseReason.ConnectRefused);
+        return false;
+    }
+
+    private async ValueTask<bool> HandlePublishAsync(MqttPublishView view)
+    {
+        var session = Session!;
+        var v5 = ProtocolVersion == MqttProtocolVersion.V500;
+        if (v5 && view.Properties is { } properties)
+        {
+            if (properties.TopicAlias is not null)
+            {
+                // We advertise Topic Alias Maximum 0, so any alias is invalid [MQTT-3.2.2-17] [MQTT-3.3.2-9].
+                throw new MqttProtocolException(MqttReasonCode.TopicAliasInvalid, "Topic aliases are not accepted.");
+            }
+
+            if (properties.SubscriptionIdentifiers is not null)
+            {
+                // A PUBLISH from a client MUST NOT contain a Subscription Identifier [MQTT-3.3.4-6].
+                throw new MqttProtocolException(MqttReasonCode.ProtocolError, "A client PUBLISH carries a Subscription Identifier.");
+            }
+        }
+
+        if (view.QoS == MqttQualityOfService.ExactlyOnce && !session.AddInboundQoS2(view.PacketId))
+        {
+            // A duplicate of a QoS 2 message whose PUBREL has not arrived: acknowledge again, do not route again
+            // (method B of [MQTT-4.3.3-2]: the identifier is kept until PUBREL).
+            Send(new PubRecPacket { PacketId = view.PacketId });
+            return true;
+        }
+
+        var message = new MqttApplicationMessage
+        {
+            Topic = view.GetTopic(),
+            Payload = view.Payload.IsEmpty ? ReadOnlyMemory<byte>.Empty : view.Payload.ToArray(),
+            QoS = view.QoS,
+            Retain = view.Retain,
+            Properties = view.Properties,
+            SenderClientId = session.ClientId,
+        };
+
+        var code = CountLevels(message.Topic) > _broker.Options.MaxTopicLevels
+            ? MqttReasonCode.TopicNameInvalid
+            : await _broker.PublishAsync(message, Client).ConfigureAwait(false);
+
+        switch (view.QoS)
+        {
+            case MqttQualityOfService.AtLeastOnce:
+                // QoS 1: PUBACK with the same identifier [MQTT-4.3.2-4 in 3.1.1 numbering: -2].
+                Send(new PubAckPacket { PacketId = view.PacketId, ReasonCode = code });
+                break;
+            case MqttQualityOfService.ExactlyOnce:
+                if (code >= MqttReasonCode.UnspecifiedError)
+                {
+                    session.RemoveInboundQoS2(view.PacketId); // A failed PUBREC ends the exchange.
+                }
+                else
+                {
+                    _broker.SessionStore.InboundQoS2Changed(session.ClientId, view.PacketId, pending: true);
+                }
+
+                Send(new PubRecPacket { PacketId = view.PacketId, ReasonCode = code });
+                break;
+        }
+
+        return true;
+    }
+
+    private async ValueTask HandleSubscribeAsync(SubscribePacket subscribe)
+    {
+        var session = Session!;
+        var v5 = ProtocolVersion == MqttProtocolVersion.V500;
+        var codes = new List<MqttReasonCode>(subscribe.Filters.Count);
+        List<(Subscription Subscription, bool IsNew)>? granted = null;
+        var subscriptionId = subscribe.Properties?.SubscriptionIdentifiers?[0];
+
+        foreach (var filter in subscribe.Filters)
+        {
+            MqttReasonCode code;
+            if (MqttTopic.IsShared(filter.Filter))
+            {
+                // Shared subscriptions are not available yet (advertised as such to MQTT 5.0 clients) [MQTT-3.2.2-17].
+                code = MqttReasonCode.SharedSubscriptionsNotSupported;
+            }
+            else if (CountLevels(filter.Filter) > _broker.Options.MaxTopicLevels)
+            {
+                code = MqttReasonCode.TopicFilterInvalid;
+            }
+            else if (subscriptionId is not null)
+            {
+                code = MqttReasonCode.SubscriptionIdentifiersNotSupported;
+            }
+            else if (!session.HasSubscription(filter.Filter) && session.SubscriptionCount >= _broker.Options.MaxSubscriptionsPerClient)
+            {
+                code = MqttReasonCode.QuotaExceeded;
+            }
+            else
+            {
+                var qos = filter.MaximumQoS;
+                MqttReasonCode? refusal = null;
+                if (_broker.Hooks.HasHooks)
+                {
+                    var context = new MqttSubscribeContext { Client = Client!, Filter = filter, GrantedQoS = qos };
+                    await _broker.Hooks.OnSubscribeAsync(context).ConfigureAwait(false);
+                    qos = (MqttQualityOfService)Math.Min((byte)context.GrantedQoS, (byte)qos);
+                    refusal = context.ReasonCode;
+                }
+
+                if (refusal is { } refused && refused >= MqttReasonCode.UnspecifiedError)
+                {
+                    code = refused;
+                }
+                else
+                {
+                    var subscription = new Subscription(session, filter.Filter, qos, filter.NoLocal, filter.RetainAsPublished, filter.RetainHandling, subscriptionId);
+                    var isNew = session.SetSubscription(subscription);
+                    _broker.Subscriptions.Add(subscription);
+                    _broker.SessionStore.SubscriptionAdded(session.ClientId, filter);
+                    (granted ??= []).Add((subscription, isNew));
+                    code = MqttReasonCodes.Granted(qos);
+                }
+            }
+
+            codes.Add(code);
+        }
+
+        // SUBACK has the SUBSCRIBE's identifier [MQTT-3.8.4-2] and one code per filter, in order [MQTT-3.8.4-6] [MQTT-3.9.3-1].
+        Send(new SubAckPacket { PacketId = subscribe.PacketId, ReasonCodes = codes });
+
+        if (granted is null)
+        {
+            return;
+        }
+
+        foreach (var (subscription, isNew) in granted)
+        {
+            // Retained messages go out after SUBACK, with RETAIN set [MQTT-3.3.1-8] (3.1.1: [MQTT-3.3.1-6]); a
+            // replaced subscription re-sends them in 3.1.1 [MQTT-3.8.4-3]; MQTT 5.0 follows Retain Handling.
+            var send = !v5 || subscription.RetainHandling == MqttRetainHandling.SendAtSubscribe ||
+                       (subscription.RetainHandling == MqttRetainHandling.SendAtSubscribeIfNew && isNew);
+            if (send)
+            {
+                _broker.DeliverRetained(subscription);
+            }
+
+            if (_broker.Hooks.HasHooks)
+            {
+                await _broker.Hooks.OnSubscribedAsync(Client!, subscribe.Filters.First(f => f.Filter == subscription.Filter)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async ValueTask HandleUnsubscribeAsync(UnsubscribePacket unsubscribe)
+    {
+        var session = Session!;
+        var codes = new List<MqttReasonCode>(unsubscribe.Filters.Count);
+        foreach (var filter in unsubscribe.Filters)
+        {
+            if (_broker.Hooks.HasHooks)
+            {
+                var context = new MqttUnsubscribeContext { Client = Client!, Filter = filter };
+                await _broker.Hooks.OnUnsubscribeAsync(context).ConfigureAwait(false);
+                if (context.ReasonCode is { } refused && refused >= MqttReasonCode.UnspecifiedError)
+                {
+                    codes.Add(refused);
+                    continue;
+                }
+            }
+
+            var removed = session.RemoveSubscription(filter) & _broker.Subscriptions.Remove(session, filter);
+            if (removed)
+            {
+                _broker.SessionStore.SubscriptionRemoved(session.ClientId, filter);
+                if (_broker.Hooks.HasHooks)
+                {
+                    await _broker.Hooks.OnUnsubscribedAsync(Client!, filter).ConfigureAwait(false);
+                }
+            }
+
+            codes.Add(removed ? MqttReasonCode.Success : MqttReasonCode.NoSubscriptionExisted);
+        }
+
+        // UNSUBACK is sent even when nothing matched [MQTT-3.10.4-5], with the same identifier [MQTT-3.10.4-4].
+        Send(new UnsubAckPacket { PacketId = unsubscribe.PacketId, ReasonCodes = codes });
+    }
+
+    private static int CountLevels(string topic) => topic.AsSpan().Count('/') + 1;
+}

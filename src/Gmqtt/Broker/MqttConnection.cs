@@ -1,0 +1,252 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading.Channels;
+using Gmqtt.Hooks;
+using Gmqtt.Protocol;
+using Gmqtt.Protocol.Packets;
+using Microsoft.Extensions.Logging;
+
+namespace Gmqtt.Broker;
+
+/// <summary>
+/// One client connection, whatever the transport (TCP, TLS, WebSocket adapted to a duplex pipe). A read loop
+/// parses packets and handles them in order; one write loop owns the output pipe, writes control packets and
+/// queued messages, and flushes when it has drained them, so that many packets share one system call.
+/// </summary>
+internal sealed partial class MqttConnection
+{
+    private const int MaxWriteBatch = 256;
+
+    private readonly MqttBroker _broker;
+    private readonly IDuplexPipe _transport;
+    private readonly MqttPacketReader _reader;
+    private readonly ConcurrentQueue<MqttPacket> _control = new();
+    private readonly Channel<bool> _writeSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+    {
+        FullMode = BoundedChannelFullMode.DropWrite,
+        SingleReader = true,
+    });
+
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ILogger _logger;
+    private ITimer? _timer;
+    private long _lastActivity;
+    private TimeSpan _idleLimit;
+    private int _closeReason = -1;
+    private bool _gracefulDisconnect;
+    private MqttWill? _will;
+
+    public MqttConnection(MqttBroker broker, IDuplexPipe transport, MqttConnectionInfo info)
+    {
+        _broker = broker;
+        _transport = transport;
+        Info = info;
+        _logger = broker.Logger;
+        _reader = new MqttPacketReader(broker.Options.MaxPacketSize);
+    }
+
+    public MqttConnectionInfo Info { get; }
+
+    /// <summary>Set once CONNECT is accepted.</summary>
+    public MqttClientInfo? Client { get; private set; }
+
+    public MqttSession? Session { get; private set; }
+
+    public MqttProtocolVersion ProtocolVersion => _reader.ProtocolVersion;
+
+    /// <summary>Completes when the connection is closed and its cleanup (will, hooks) has run.</summary>
+    public Task Closed => _closed.Task;
+
+    private TimeProvider Time => _broker.TimeProvider;
+
+    /// <summary>Runs the connection until it closes. Never throws for anything the peer does.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Task? writer = null;
+        try
+        {
+            if (_broker.Hooks.HasHooks && !await _broker.Hooks.OnAcceptAsync(Info.ToAcceptContext()).ConfigureAwait(false))
+            {
+                Log.ConnectionRefusedByHook(_logger, Info.RemoteEndPoint);
+                return;
+            }
+
+            _lastActivity = Time.GetTimestamp();
+            _idleLimit = _broker.Options.ConnectTimeout;
+            _timer = Time.CreateTimer(static s => ((MqttConnection)s!).OnTimer(), this, _idleLimit, Timeout.InfiniteTimeSpan);
+            writer = WriteLoopAsync();
+            await ReadLoopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or Microsoft.AspNetCore.Connections.ConnectionResetException or Microsoft.AspNetCore.Connections.ConnectionAbortedException or OperationCanceledException or ObjectDisposedException)
+        {
+            SetCloseReason(MqttCloseReason.ConnectionLost);
+        }
+        catch (Exception e)
+        {
+            Log.ConnectionFailed(_logger, Client?.ClientId, e);
+            SetCloseReason(MqttCloseReason.ConnectionLost);
+        }
+        finally
+        {
+            _timer?.Dispose();
+            await StopWriterAsync(writer).ConfigureAwait(false);
+
+            // Closing our side ends the network connection for transports that do not do it themselves.
+            await _transport.Output.CompleteAsync().ConfigureAwait(false);
+            await _transport.Input.CompleteAsync().ConfigureAwait(false);
+            await _broker.OnConnectionClosedAsync(this, CloseReason, _gracefulDisconnect ? null : _will).ConfigureAwait(false);
+            _closed.TrySetResult();
+        }
+    }
+
+    public MqttCloseReason CloseReason => _closeReason < 0 ? MqttCloseReason.ConnectionLost : (MqttCloseReason)_closeReason;
+
+    /// <summary>Asks the connection to close; <see cref="Closed"/> completes when it has.</summary>
+    public Task CloseAsync(MqttCloseReason reason)
+    {
+        SetCloseReason(reason);
+        _transport.Input.CancelPendingRead();
+        return Closed;
+    }
+
+    /// <summary>Queues a control packet (acknowledgments, CONNACK, SUBACK…) for the write loop.</summary>
+    public void Send(MqttPacket packet)
+    {
+        _control.Enqueue(packet);
+        SignalWriter();
+    }
+
+    public void SignalWriter() => _writeSignal.Writer.TryWrite(true);
+
+    private void SetCloseReason(MqttCloseReason reason) => Interlocked.CompareExchange(ref _closeReason, (int)reason, -1);
+
+    private void OnTimer()
+    {
+        // A one-shot timer set to the deadline: activity only stores a timestamp, and the timer re-arms itself
+        // for the time left, so an active connection costs no timer change per packet.
+        var idle = Time.GetElapsedTime(Volatile.Read(ref _lastActivity));
+        if (idle >= _idleLimit)
+        {
+            var reason = Client is null ? MqttCloseReason.ProtocolError : MqttCloseReason.KeepAliveTimeout;
+            if (Client is null)
+            {
+                Log.ConnectTimeout(_logger, Info.RemoteEndPoint);
+            }
+            else
+            {
+                Log.KeepAliveTimeout(_logger, Client.ClientId);
+            }
+
+            _ = CloseAsync(reason);
+            return;
+        }
+
+        _timer?.Change(_idleLimit - idle, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task ReadLoopAsync(CancellationToken cancellationToken)
+    {
+        var input = _transport.Input;
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var keepReading = true;
+            try
+            {
+                if (result.IsCanceled)
+                {
+                    return;
+                }
+
+                while (keepReading && MqttPacketReader.TryReadFrame(buffer, _reader.MaximumPacketSize, out var header, out var body))
+                {
+                    Volatile.Write(ref _lastActivity, Time.GetTimestamp());
+                    keepReading = await HandleFrameAsync(header, body).ConfigureAwait(false);
+                    buffer = buffer.Slice(body.End);
+                }
+
+                if (!keepReading)
+                {
+                    return;
+                }
+
+                if (result.IsCompleted)
+                {
+                    if (!buffer.IsEmpty)
+                    {
+                        Log.TruncatedPacket(_logger, Client?.ClientId, buffer.Length);
+                    }
+
+                    SetCloseReason(MqttCloseReason.ConnectionLost);
+                    return;
+                }
+            }
+            catch (MqttProtocolException e)
+            {
+                OnProtocolViolation(e);
+                return;
+            }
+            finally
+            {
+                // Everything was examined: wake up only when more bytes arrive, not for the same partial packet.
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+    }
+
+    private void OnProtocolViolation(MqttProtocolException e)
+    {
+        Log.ProtocolViolation(_logger, Client?.ClientId ?? Info.RemoteEndPoint?.ToString(), e.ReasonCode, e.Message);
+        SetCloseReason(MqttCloseReason.ProtocolError);
+        if (Client is null)
+        {
+            if (e.ReasonCode == MqttReasonCode.UnsupportedProtocolVersion)
+            {
+                // Unsupported protocol level: CONNACK 0x01 (0x84 for MQTT 5.0), then close [MQTT-3.1.2-2].
+                var version = _reader.ProtocolVersion == MqttProtocolVersion.V500 ? MqttProtocolVersion.V500 : MqttProtocolVersion.V311;
+                _reader.ProtocolVersion = version;
+                Send(new ConnAckPacket { ReasonCode = MqttReasonCode.UnsupportedProtocolVersion });
+            }
+            else if (_reader.ProtocolVersion == MqttProtocolVersion.V500 && e.PacketType == MqttPacketType.Connect)
+            {
+                // MQTT 5.0: a malformed CONNECT may be answered with CONNACK carrying the reason (section 4.13).
+                Send(new ConnAckPacket { ReasonCode = e.ReasonCode == MqttReasonCode.PacketTooLarge ? MqttReasonCode.PacketTooLarge : e.ReasonCode });
+            }
+        }
+        else if (ProtocolVersion == MqttProtocolVersion.V500)
+        {
+            // MQTT 5.0: tell the client why before closing (section 4.13.2).
+            Send(new DisconnectPacket { ReasonCode = MqttReasonCodes.IsAllowed(MqttPacketType.Disconnect, e.ReasonCode) ? e.ReasonCode : MqttReasonCode.ProtocolError });
+        }
+    }
+
+    private async Task StopWriterAsync(Task? writer)
+    {
+        _writeSignal.Writer.TryComplete();
+        if (writer is null)
+        {
+            return;
+        }
+
+        try
+        {
+            // Let the write loop deliver what it owes (e.g. a refusing CONNACK), but never wait on a stalled peer.
+            await writer.WaitAsync(TimeSpan.FromSeconds(5), Time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _transport.Output.CancelPendingFlush();
+            await writer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+}
+
+/// <summary>Transport facts about a connection, given by the host.</summary>
+internal sealed record MqttConnectionInfo(string Transport, EndPoint? RemoteEndPoint, EndPoint? LocalEndPoint, X509Certificate2? ClientCertificate)
+{
+    public MqttAcceptContext ToAcceptContext() => new() { Transport = Transport, RemoteEndPoint = RemoteEndPoint, LocalEndPoint = LocalEndPoint };
+}

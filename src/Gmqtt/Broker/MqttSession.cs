@@ -1,0 +1,254 @@
+using Gmqtt.Hooks;
+using Gmqtt.Protocol;
+using Gmqtt.Subscriptions;
+
+namespace Gmqtt.Broker;
+
+/// <summary>
+/// The state the standard keeps per client identifier: subscriptions, queued and in-flight QoS 1/2 messages,
+/// inbound QoS 2 identifiers. It outlives connections when Clean Session is 0. All mutable state is guarded by
+/// the session's own lock, never a global one; routing to one session never waits on another.
+/// </summary>
+internal sealed class MqttSession(string clientId, bool cleanSession, MqttBrokerOptions options)
+{
+    private readonly Queue<OutboundMessage> _queue = new();
+    private readonly Dictionary<ushort, OutboundMessage> _inflight = [];
+    private readonly HashSet<ushort> _inboundQoS2 = [];
+    private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
+    private ushort _lastPacketId;
+    private long _sequence;
+
+    public string ClientId { get; } = clientId;
+
+    public bool CleanSession { get; } = cleanSession;
+
+    public MqttProtocolVersion ProtocolVersion { get; set; }
+
+    /// <summary>The live connection, or <see langword="null"/> while the client is offline.</summary>
+    public MqttConnection? Connection { get; set; }
+
+    /// <summary>Most unacknowledged QoS 1/2 messages at once: the option, or the client's Receive Maximum when lower.</summary>
+    public int InflightLimit { get; set; } = options.MaxInflightMessages;
+
+    public object Gate => _queue;
+
+    public int QueuedCount
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
+    public int InflightCount
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _inflight.Count;
+            }
+        }
+    }
+
+    public Subscription[] GetSubscriptions()
+    {
+        lock (Gate)
+        {
+            return [.. _subscriptions.Values];
+        }
+    }
+
+    public int SubscriptionCount
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _subscriptions.Count;
+            }
+        }
+    }
+
+    /// <summary>Records a subscription; returns false when it replaced one to the same filter.</summary>
+    public bool SetSubscription(Subscription subscription)
+    {
+        lock (Gate)
+        {
+            var isNew = !_subscriptions.ContainsKey(subscription.Filter);
+            _subscriptions[subscription.Filter] = subscription;
+            return isNew;
+        }
+    }
+
+    public bool HasSubscription(string filter)
+    {
+        lock (Gate)
+        {
+            return _subscriptions.ContainsKey(filter);
+        }
+    }
+
+    public bool RemoveSubscription(string filter)
+    {
+        lock (Gate)
+        {
+            return _subscriptions.Remove(filter);
+        }
+    }
+
+    /// <summary>
+    /// Queues a message for delivery. Returns the reason when it is dropped instead: the queue is bounded and a
+    /// full queue never blocks the publisher. The evicted message (drop-oldest) is returned through <paramref name="evicted"/>.
+    /// </summary>
+    public MqttDropReason? Enqueue(OutboundMessage message, out OutboundMessage? evicted)
+    {
+        evicted = null;
+        MqttConnection? connection;
+        lock (Gate)
+        {
+            connection = Connection;
+            if (connection is null && message.QoS == MqttQualityOfService.AtMostOnce && !options.QueueQoS0WhenOffline)
+            {
+                return MqttDropReason.OfflineQoS0;
+            }
+
+            if (_queue.Count >= options.MaxQueuedMessages)
+            {
+                if (options.QueueOverflowPolicy == MqttQueueOverflowPolicy.DropNewest)
+                {
+                    return MqttDropReason.QueueFull;
+                }
+
+                evicted = _queue.Dequeue();
+            }
+
+            _queue.Enqueue(message);
+        }
+
+        connection?.SignalWriter();
+        return null;
+    }
+
+    /// <summary>
+    /// Moves queued messages into <paramref name="batch"/> while the in-flight window allows, in queue order.
+    /// QoS 1/2 messages get a packet identifier and enter the in-flight set; a QoS 0 message behind a full window
+    /// waits too, so that messages are never reordered [MQTT-4.6.0-6].
+    /// </summary>
+    public void TakeSendable(List<OutboundMessage> batch, int maxBatch)
+    {
+        lock (Gate)
+        {
+            while (batch.Count < maxBatch && _queue.TryPeek(out var next))
+            {
+                if (next.QoS > MqttQualityOfService.AtMostOnce)
+                {
+                    if (_inflight.Count >= InflightLimit)
+                    {
+                        return;
+                    }
+
+                    next.PacketId = NextPacketId();
+                    next.Sequence = ++_sequence;
+                    _inflight.Add(next.PacketId, next);
+                }
+
+                _queue.Dequeue();
+                batch.Add(next);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The in-flight messages in their original order, for a reconnecting client: unacknowledged PUBLISH and
+    /// PUBREL are re-sent with their original packet identifiers before anything new [MQTT-4.4.0-1].
+    /// </summary>
+    public List<OutboundMessage> GetInflightInOrder()
+    {
+        lock (Gate)
+        {
+            var list = _inflight.Values.ToList();
+            list.Sort(static (a, b) => a.Sequence.CompareTo(b.Sequence));
+            return list;
+        }
+    }
+
+    /// <summary>PUBACK (QoS 1) or PUBCOMP (QoS 2) arrived: the exchange is over.</summary>
+    public bool Complete(ushort packetId, MqttQualityOfService expected)
+    {
+        lock (Gate)
+        {
+            if (!_inflight.TryGetValue(packetId, out var message) || message.QoS != expected)
+            {
+                return false;
+            }
+
+            _inflight.Remove(packetId);
+            return true;
+        }
+    }
+
+    /// <summary>PUBREC arrived for a QoS 2 message: from now on PUBREL is owed, not PUBLISH.</summary>
+    public bool Release(ushort packetId)
+    {
+        lock (Gate)
+        {
+            if (!_inflight.TryGetValue(packetId, out var message) || message.QoS != MqttQualityOfService.ExactlyOnce)
+            {
+                return false;
+            }
+
+            message.Released = true;
+            return true;
+        }
+    }
+
+    /// <summary>Inbound QoS 2: records the identifier; false when it is already pending (a duplicate).</summary>
+    public bool AddInboundQoS2(ushort packetId)
+    {
+        lock (Gate)
+        {
+            return _inboundQoS2.Add(packetId);
+        }
+    }
+
+    /// <summary>Inbound QoS 2: PUBREL arrived; forget the identifier [MQTT-4.3.3-9 in 3.1.1 numbering: -11].</summary>
+    public bool RemoveInboundQoS2(ushort packetId)
+    {
+        lock (Gate)
+        {
+            return _inboundQoS2.Remove(packetId);
+        }
+    }
+
+    /// <summary>Removes everything still queued or in flight (when the session ends) and returns it.</summary>
+    public List<OutboundMessage> Clear()
+    {
+        lock (Gate)
+        {
+            var dropped = new List<OutboundMessage>(_queue.Count + _inflight.Count);
+            dropped.AddRange(_queue);
+            dropped.AddRange(_inflight.Values);
+            _queue.Clear();
+            _inflight.Clear();
+            _inboundQoS2.Clear();
+            _subscriptions.Clear();
+            return dropped;
+        }
+    }
+
+    private ushort NextPacketId()
+    {
+        // Called under the lock with fewer than 65,535 identifiers in use, so a free one exists.
+        do
+        {
+            _lastPacketId = _lastPacketId == ushort.MaxValue ? (ushort)1 : (ushort)(_lastPacketId + 1);
+        }
+        while (_inflight.ContainsKey(_lastPacketId));
+
+        return _lastPacketId;
+    }
+}

@@ -1,0 +1,30 @@
+using Gmqtt.Protocol;
+
+namespace Gmqtt.Broker;
+
+/// <summary>A message waiting in a session's queue or in flight to its client.</summary>
+internal sealed class OutboundMessage(MqttApplicationMessage message, MqttQualityOfService qos, bool retain, List<uint>? subscriptionIds)
+{
+    public MqttApplicationMessage Message { get; } = message;
+
+    /// <summary>The delivery QoS: the lower of the published QoS and the subscription's.</summary>
+    public MqttQualityOfService QoS { get; } = qos;
+
+    /// <summary>The RETAIN flag to send (set for retained messages sent on subscribe).</summary>
+    public bool Retain { get; } = retain;
+
+    /// <summary>MQTT 5.0 subscription identifiers of the matching subscriptions.</summary>
+    public List<uint>? SubscriptionIds { get; } = subscriptionIds;
+
+    /// <summary>Assigned when the message enters the in-flight window.</summary>
+    public ushort PacketId { get; set; }
+
+    /// <summary>Send order, so that a reconnect re-sends in the original order [MQTT-4.6.0-1].</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>QoS 2: PUBREC arrived, so PUBREL (not PUBLISH) is what is re-sent.</summary>
+    public bool Released { get; set; }
+
+    /// <summary>Sent before, so a re-send carries DUP=1 [MQTT-3.3.1-1].</summary>
+    public bool Sent { get; set; }
+}

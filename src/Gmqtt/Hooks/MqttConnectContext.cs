@@ -1,0 +1,40 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Gmqtt.Protocol;
+using Gmqtt.Protocol.Packets;
+
+namespace Gmqtt.Hooks;
+
+/// <summary>A CONNECT being authenticated.</summary>
+public sealed class MqttConnectContext
+{
+    /// <summary>The CONNECT as received (user name, password, will, keep alive, properties).</summary>
+    public required ConnectPacket Packet { get; init; }
+
+    /// <summary>The client identifier; a hook may replace it (for example with one derived from a certificate).</summary>
+    public required string ClientId { get; set; }
+
+    /// <summary>The user name, if the flag was set.</summary>
+    public string? UserName => Packet.UserName;
+
+    /// <summary>The password, if the flag was set.</summary>
+    public ReadOnlyMemory<byte>? Password => Packet.Password;
+
+    /// <summary>The will, if any.</summary>
+    public MqttWill? Will => Packet.Will;
+
+    /// <summary>The peer's address, when known.</summary>
+    public EndPoint? RemoteEndPoint { get; init; }
+
+    /// <summary>The TLS client certificate, when the endpoint asked for one.</summary>
+    public X509Certificate2? ClientCertificate { get; init; }
+
+    /// <summary>"tcp", "tls", "ws" or "wss".</summary>
+    public required string Transport { get; init; }
+
+    /// <summary>
+    /// The answer. Leave <see cref="MqttReasonCode.Success"/> to accept; MQTT 3.x clients receive the matching
+    /// return code (<see cref="MqttReasonCodes.ToConnectReturnCode"/>).
+    /// </summary>
+    public MqttReasonCode ReasonCode { get; set; }
+}

@@ -1,0 +1,12 @@
+namespace Gmqtt.Hooks;
+
+/// <summary>Why a session ended.</summary>
+public enum MqttSessionTerminationReason
+{
+    /// <summary>A clean-session connection closed.</summary>
+    CleanSessionClosed,
+    /// <summary>A new connection asked for a clean session.</summary>
+    ReplacedByCleanSession,
+    /// <summary>Ended through the server-side API.</summary>
+    AdministrativeAction,
+}

@@ -1,0 +1,25 @@
+using Gmqtt.Protocol;
+
+namespace Gmqtt;
+
+/// <summary>An application message as the broker routes it: what a PUBLISH carries, without its packet details.</summary>
+public sealed class MqttApplicationMessage
+{
+    /// <summary>The topic name.</summary>
+    public required string Topic { get; set; }
+
+    /// <summary>The payload. The broker never mutates it, so one copy is shared by every subscriber.</summary>
+    public ReadOnlyMemory<byte> Payload { get; set; }
+
+    /// <summary>The QoS it was published with.</summary>
+    public MqttQualityOfService QoS { get; set; }
+
+    /// <summary>Whether it was published with RETAIN set.</summary>
+    public bool Retain { get; set; }
+
+    /// <summary>MQTT 5.0 properties forwarded to subscribers, or <see langword="null"/>.</summary>
+    public MqttProperties? Properties { get; set; }
+
+    /// <summary>The client that published it, or <see langword="null"/> when it came from the server-side API.</summary>
+    public string? SenderClientId { get; set; }
+}

@@ -1,0 +1,87 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Gmqtt;
+
+/// <summary>
+/// Broker limits and behaviour, bound from the <c>Gmqtt</c> configuration section. Each default says why it
+/// was chosen; out-of-range values fail start-up with a message naming the key.
+/// </summary>
+public sealed class MqttBrokerOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Gmqtt";
+
+    /// <summary>
+    /// Largest packet accepted from a client, in bytes, fixed header included. Default 1 MiB: large enough for
+    /// typical IoT payloads, small enough that a hostile peer cannot make the broker buffer hundreds of MB.
+    /// Checked from the fixed header, before the body is buffered.
+    /// </summary>
+    [Range(16, 268_435_460)]
+    public int MaxPacketSize { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Outbound QoS 1/2 messages per session sent and not yet acknowledged. Default 100: deep enough to keep a
+    /// loopback link busy, small enough to bound what is re-sent after a reconnect. MQTT 5 clients may lower it
+    /// with Receive Maximum.
+    /// </summary>
+    [Range(1, 65_535)]
+    public int MaxInflightMessages { get; set; } = 100;
+
+    /// <summary>
+    /// Messages queued per session beyond the in-flight window (online or offline). Default 1000, as Mosquitto's
+    /// <c>max_queued_messages</c>. What overflows is dropped by <see cref="QueueOverflowPolicy"/>, counted and
+    /// reported to hooks; a full queue never blocks the publisher.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxQueuedMessages { get; set; } = 1000;
+
+    /// <summary>Which message is dropped when a session's queue is full. Default: the new one (as Mosquitto).</summary>
+    public MqttQueueOverflowPolicy QueueOverflowPolicy { get; set; } = MqttQueueOverflowPolicy.DropNewest;
+
+    /// <summary>Whether QoS 0 messages are queued for offline persistent sessions. Default false, as Mosquitto.</summary>
+    public bool QueueQoS0WhenOffline { get; set; }
+
+    /// <summary>Time a new connection has to send CONNECT before it is closed. Default 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Largest keep alive accepted, in seconds. Default 65535 (the protocol maximum: no limit). MQTT 3.x clients
+    /// asking for more are refused (CONNACK 0x02, as Mosquitto); MQTT 5 clients are told the limit with Server Keep Alive.
+    /// </summary>
+    [Range(1, 65_535)]
+    public int MaxKeepAlive { get; set; } = 65_535;
+
+    /// <summary>Longest client identifier, in characters. Default 256: far above the 23 the standard guarantees, bounded for memory.</summary>
+    [Range(23, 65_535)]
+    public int MaxClientIdLength { get; set; } = 256;
+
+    /// <summary>Most levels in a topic name or filter. Default 128 (Mosquitto's hard limit is 200).</summary>
+    [Range(1, 65_535)]
+    public int MaxTopicLevels { get; set; } = 128;
+
+    /// <summary>Most subscriptions one session may hold. Default 1000; a SUBSCRIBE beyond it is refused per filter (0x80 / 0x97).</summary>
+    [Range(1, 10_000_000)]
+    public int MaxSubscriptionsPerClient { get; set; } = 1000;
+
+    /// <summary>
+    /// Overlapping subscriptions of one client: <see langword="true"/> (default) delivers one copy at the highest
+    /// granted QoS; <see langword="false"/> delivers one copy per matching subscription. The standard allows both
+    /// [MQTT-3.3.5-1].
+    /// </summary>
+    public bool DeliverOverlappingSubscriptionsOnce { get; set; } = true;
+
+    /// <summary>Prefix of client identifiers the broker assigns to clients that send an empty one.</summary>
+    [Required(AllowEmptyStrings = true)]
+    public string AssignedClientIdPrefix { get; set; } = "gmqtt-";
+}
+
+/// <summary>What to drop when a session's queue is full.</summary>
+public enum MqttQueueOverflowPolicy
+{
+    /// <summary>Drop the message being queued.</summary>
+    DropNewest,
+
+    /// <summary>Drop the oldest queued message to make room.</summary>
+    DropOldest,
+}

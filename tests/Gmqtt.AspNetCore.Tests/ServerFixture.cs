@@ -1,0 +1,38 @@
+using Gmqtt.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gmqtt.AspNetCore.Tests;
+
+/// <summary>The sample broker on real Kestrel sockets, every endpoint on 127.0.0.1 port 0.</summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    /// <summary>Extra command-line style configuration, for tests that start their own server.</summary>
+    public string[] ExtraArgs { get; init; } = [];
+
+    public WebApplication App { get; private set; } = null!;
+
+    public ServerEndpoints Endpoints => App.Services.GetRequiredService<ServerEndpoints>();
+
+    public MqttBroker Broker => App.Services.GetRequiredService<MqttBroker>();
+
+    public async Task InitializeAsync()
+    {
+        string[] args =
+        [
+            "--Kestrel:Endpoints:Mqtt:Url=http://127.0.0.1:0",
+            "--Kestrel:Endpoints:MqttTls:Url=https://127.0.0.1:0",
+            "--Kestrel:Endpoints:Http:Url=http://127.0.0.1:0",
+            "--Logging:LogLevel:Default=Warning",
+            .. ExtraArgs,
+        ];
+        App = GmqttServer.Build(args);
+        await App.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}

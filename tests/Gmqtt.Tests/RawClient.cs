@@ -1,0 +1,135 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using Gmqtt.Broker;
+using Gmqtt.Protocol;
+using Gmqtt.Protocol.Packets;
+
+namespace Gmqtt.Tests;
+
+/// <summary>
+/// A client end of an in-memory connection to the broker: sends packets or raw bytes, and reads what the
+/// broker writes with a timeout (never a sleep).
+/// </summary>
+internal sealed class RawClient : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private readonly Pipe _toBroker = new(new PipeOptions(useSynchronizationContext: false));
+    private readonly Pipe _fromBroker = new(new PipeOptions(useSynchronizationContext: false));
+    private readonly MqttPacketReader _reader = new();
+    private readonly CancellationTokenSource _stop = new();
+
+    public RawClient(MqttBroker broker, string transport)
+    {
+        var info = new MqttConnectionInfo(transport, new IPEndPoint(IPAddress.Loopback, Random.Shared.Next(1024, 65535)), null, null);
+        Run = Task.Run(() => broker.RunConnectionAsync(new Duplex(_toBroker.Reader, _fromBroker.Writer), info, _stop.Token));
+    }
+
+    /// <summary>Completes when the broker has finished with the connection.</summary>
+    public Task Run { get; }
+
+    public MqttProtocolVersion Version
+    {
+        get => _reader.ProtocolVersion;
+        set => _reader.ProtocolVersion = value;
+    }
+
+    public async Task SendAsync(MqttPacket packet)
+    {
+        MqttPacketWriter.Write(packet, Version, _toBroker.Writer);
+        await _toBroker.Writer.FlushAsync();
+    }
+
+    public async Task SendBytesAsync(params byte[] bytes)
+    {
+        await _toBroker.Writer.WriteAsync(bytes);
+    }
+
+    /// <summary>Closes the client's sending side, as a dropped network connection would.</summary>
+    public Task DropAsync() => _toBroker.Writer.CompleteAsync().AsTask();
+
+    /// <summary>Connects and returns the CONNACK.</summary>
+    public async Task<ConnAckPacket> ConnectAsync(string clientId, bool clean = true, MqttProtocolVersion version = MqttProtocolVersion.V311, ushort keepAlive = 0, MqttWill? will = null, string? userName = null, string? password = null)
+    {
+        Version = version;
+        await SendAsync(new ConnectPacket
+        {
+            ProtocolVersion = version,
+            ClientId = clientId,
+            CleanSession = clean,
+            KeepAlive = keepAlive,
+            Will = will,
+            UserName = userName,
+            Password = password is null ? null : (ReadOnlyMemory<byte>?)System.Text.Encoding.UTF8.GetBytes(password),
+        });
+        return await ReceiveAsync<ConnAckPacket>();
+    }
+
+    public async Task<TPacket> ReceiveAsync<TPacket>()
+        where TPacket : MqttPacket
+    {
+        var packet = await ReceiveAsync();
+        return packet as TPacket ?? throw new Xunit.Sdk.XunitException($"Expected {typeof(TPacket).Name}, got {packet?.GetType().Name ?? "the connection closing"}.");
+    }
+
+    /// <summary>The next packet, or null when the broker closed the connection.</summary>
+    public async Task<MqttPacket?> ReceiveAsync()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            var result = await _fromBroker.Reader.ReadAsync(timeout.Token);
+            var buffer = result.Buffer;
+            if (_reader.TryRead(ref buffer, out var packet))
+            {
+                _fromBroker.Reader.AdvanceTo(buffer.Start);
+                return packet;
+            }
+
+            _fromBroker.Reader.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Asserts that the broker closes the connection, after at most the packets it still had to send.</summary>
+    public async Task<List<MqttPacket>> ExpectClosedAsync()
+    {
+        var before = new List<MqttPacket>();
+        while (await ReceiveAsync() is { } packet)
+        {
+            before.Add(packet);
+        }
+
+        await Run.WaitAsync(Timeout);
+        return before;
+    }
+
+    /// <summary>Subscribes and returns the SUBACK.</summary>
+    public async Task<SubAckPacket> SubscribeAsync(string filter, MqttQualityOfService qos = MqttQualityOfService.AtMostOnce, ushort packetId = 1)
+    {
+        await SendAsync(new SubscribePacket { PacketId = packetId, Filters = [new MqttTopicFilter { Filter = filter, MaximumQoS = qos }] });
+        return await ReceiveAsync<SubAckPacket>();
+    }
+
+    public Task PublishAsync(string topic, string payload, MqttQualityOfService qos = MqttQualityOfService.AtMostOnce, ushort packetId = 0, bool retain = false, bool dup = false) =>
+        SendAsync(new PublishPacket { Topic = topic, Payload = System.Text.Encoding.UTF8.GetBytes(payload), QoS = qos, PacketId = packetId, Retain = retain, Dup = dup });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _toBroker.Writer.CompleteAsync();
+        await Run.WaitAsync(Timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stop.Dispose();
+    }
+
+    private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
+}
