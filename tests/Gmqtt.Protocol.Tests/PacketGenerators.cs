@@ -64,7 +64,7 @@ public static class PacketGenerators
         var gens = new List<Gen<MqttPacket>>
         {
             Connect(version).Select(p => (MqttPacket)p),
-            ConnAck(v5).Select(p => (MqttPacket)p),
+            ConnAck(v5, sessionPresentExists: version != MqttProtocolVersion.V310).Select(p => (MqttPacket)p),
             Publish(v5).Select(p => (MqttPacket)p),
             Ack<PubAckPacket>(v5).Select(p => (MqttPacket)p),
             Ack<PubRecPacket>(v5).Select(p => (MqttPacket)p),
@@ -345,7 +345,7 @@ public static class PacketGenerators
             (1, Gen.Constant(MqttReasonCode.Success)),
             (2, Gen.Elements(AllReasonCodes.Where(c => MqttReasonCodes.IsAllowed(type, c)).ToArray())));
 
-    public static Gen<ConnAckPacket> ConnAck(bool v5) =>
+    public static Gen<ConnAckPacket> ConnAck(bool v5, bool sessionPresentExists = true) =>
         from code in v5
             ? ReasonCode(MqttPacketType.ConnAck)
             : Gen.Elements(Enum.GetValues<MqttConnectReturnCode>().Select(MqttReasonCodes.FromConnectReturnCode).ToArray())
@@ -354,7 +354,8 @@ public static class PacketGenerators
         select new ConnAckPacket
         {
             // Session Present MUST be 0 with a non-zero return / reason code [MQTT-3.2.2-4] (5.0: [MQTT-3.2.2-6]).
-            SessionPresent = sessionPresent && code == MqttReasonCode.Success,
+            // MQTT 3.1 has no Session Present flag at all.
+            SessionPresent = sessionPresent && sessionPresentExists && code == MqttReasonCode.Success,
             ReasonCode = code,
             Properties = properties,
         };
