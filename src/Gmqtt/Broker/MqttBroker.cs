@@ -156,7 +156,7 @@ public sealed partial class MqttBroker
             }
         }
 
-        var drops = Route(message);
+        var (delivered, drops) = Route(message);
         if (drops is not null)
         {
             foreach (var (clientId, reason) in drops)
@@ -165,79 +165,91 @@ public sealed partial class MqttBroker
             }
         }
 
-        return _lastRouteCount == 0 ? MqttReasonCode.NoMatchingSubscribers : MqttReasonCode.Success;
+        return delivered == 0 ? MqttReasonCode.NoMatchingSubscribers : MqttReasonCode.Success;
     }
-
-    [ThreadStatic]
-    private static int _lastRouteCount;
 
     /// <summary>
     /// Hands the message to every matching session's queue. No lock is held across sessions: the tree is read
-    /// lock-free and each enqueue takes only that session's lock.
+    /// lock-free and each enqueue takes only that session's lock. Returns how many sessions it was queued for,
+    /// and the drops when hooks want to hear about them.
     /// </summary>
-    private List<(string ClientId, MqttDropReason Reason)>? Route(MqttApplicationMessage message)
+    private (int Delivered, List<(string ClientId, MqttDropReason Reason)>? Drops) Route(MqttApplicationMessage message)
     {
         var matches = t_matches ??= [];
         matches.Clear();
         Subscriptions.Match(message.Topic, matches);
-        List<(string, MqttDropReason)>? drops = null;
-        var delivered = 0;
-
-        if (Options.DeliverOverlappingSubscriptionsOnce && matches.Count > 1)
+        if (matches.Count > 1 && Options.DeliverOverlappingSubscriptionsOnce)
         {
-            // One copy per session at the highest granted QoS; MQTT 5.0 subscription identifiers of all matches.
-            matches.Sort(static (a, b) => a.Session.GetHashCode().CompareTo(b.Session.GetHashCode()));
+            MergeOverlapping(matches);
         }
 
-        for (var i = 0; i < matches.Count; i++)
+        List<(string, MqttDropReason)>? drops = null;
+        var delivered = 0;
+        foreach (var target in matches)
         {
-            var subscription = matches[i];
-            var qos = subscription.QoS;
-            var retainAsPublished = subscription.RetainAsPublished;
-            List<uint>? ids = subscription.SubscriptionIdentifier is { } id ? [id] : null;
-            if (Options.DeliverOverlappingSubscriptionsOnce)
-            {
-                while (i + 1 < matches.Count && matches[i + 1].Session == subscription.Session)
-                {
-                    var other = matches[++i];
-                    qos = (MqttQualityOfService)Math.Max((byte)qos, (byte)other.QoS);
-                    retainAsPublished |= other.RetainAsPublished;
-                    if (other.SubscriptionIdentifier is { } otherId)
-                    {
-                        (ids ??= []).Add(otherId);
-                    }
-                }
-            }
-
-            if (subscription.NoLocal && subscription.Session.ClientId == message.SenderClientId)
+            if (target.NoLocal && target.Session.ClientId == message.SenderClientId)
             {
                 continue; // MQTT 5.0 No Local [MQTT-3.8.3-3].
             }
 
             // Delivered at the lower of the published and the granted QoS [MQTT-3.8.4-8] (3.1.1: [MQTT-3.8.4-6]);
             // forwarded with RETAIN 0 unless Retain As Published [MQTT-3.3.1-12] (3.1.1: [MQTT-3.3.1-9]).
-            var deliveryQoS = (MqttQualityOfService)Math.Min((byte)qos, (byte)message.QoS);
-            var outbound = new OutboundMessage(message, deliveryQoS, retainAsPublished && message.Retain, ids);
-            var drop = subscription.Session.Enqueue(outbound, out var evicted);
+            var deliveryQoS = (MqttQualityOfService)Math.Min((byte)target.QoS, (byte)message.QoS);
+            var ids = target.SubscriptionIdentifier is { } id ? new List<uint> { id } : null;
+            var outbound = new OutboundMessage(message, deliveryQoS, target.RetainAsPublished && message.Retain, ids);
+            var drop = target.Session.Enqueue(outbound, out var evicted);
             delivered++;
             if (drop is { } reason)
             {
-                (drops ??= []).Add((subscription.Session.ClientId, reason));
+                (drops ??= []).Add((target.Session.ClientId, reason));
             }
             else if (deliveryQoS > MqttQualityOfService.AtMostOnce)
             {
-                SessionStore.MessageQueued(subscription.Session.ClientId, message, deliveryQoS);
+                SessionStore.MessageQueued(target.Session.ClientId, message, deliveryQoS);
             }
 
             if (evicted is not null)
             {
-                (drops ??= []).Add((subscription.Session.ClientId, MqttDropReason.QueueFull));
+                (drops ??= []).Add((target.Session.ClientId, MqttDropReason.QueueFull));
             }
         }
 
         matches.Clear();
-        _lastRouteCount = delivered;
-        return Hooks.HasHooks ? drops : null;
+        return (delivered, Hooks.HasHooks ? drops : null);
+    }
+
+    [ThreadStatic]
+    private static Dictionary<MqttSession, int>? t_firstMatch;
+
+    /// <summary>
+    /// Overlapping subscriptions of one session become one delivery at the highest granted QoS
+    /// ([MQTT-3.3.5-1] allows either way), keeping the first match's position.
+    /// </summary>
+    private static void MergeOverlapping(List<Subscription> matches)
+    {
+        var first = t_firstMatch ??= new Dictionary<MqttSession, int>(ReferenceEqualityComparer.Instance);
+        first.Clear();
+        var kept = 0;
+        foreach (var match in matches)
+        {
+            if (first.TryGetValue(match.Session, out var index))
+            {
+                var merged = matches[index];
+                matches[index] = merged with
+                {
+                    QoS = (MqttQualityOfService)Math.Max((byte)merged.QoS, (byte)match.QoS),
+                    RetainAsPublished = merged.RetainAsPublished | match.RetainAsPublished,
+                    NoLocal = merged.NoLocal & match.NoLocal,
+                };
+                continue;
+            }
+
+            first[match.Session] = kept;
+            matches[kept++] = match;
+        }
+
+        matches.RemoveRange(kept, matches.Count - kept);
+        first.Clear();
     }
 
     /// <summary>Queues the retained messages matching a new subscription, with RETAIN set.</summary>

@@ -185,11 +185,10 @@ internal sealed partial class MqttConnection
 
         var (session, present) = await _broker.AttachSessionAsync(this, clientId, connect.CleanSession, version).ConfigureAwait(false);
         Session = session;
-        if (v5 && connect.Properties?.ReceiveMaximum is { } receiveMaximum)
-        {
-            // Never more unacknowledged QoS 1/2 PUBLISH than the client allows [MQTT-3.3.4-7].
-            session.InflightLimit = Math.Min(options.MaxInflightMessages, receiveMaximum);
-        }
+        // Never more unacknowledged QoS 1/2 PUBLISH than the client allows (MQTT 5.0 Receive Maximum) [MQTT-3.3.4-7].
+        session.InflightLimit = v5 && connect.Properties?.ReceiveMaximum is { } receiveMaximum
+            ? Math.Min(options.MaxInflightMessages, receiveMaximum)
+            : options.MaxInflightMessages;
 
         // CONNACK is the first packet the server sends [MQTT-3.2.0-1]; Session Present per [MQTT-3.2.2-2]/[MQTT-3.2.2-3].
         Send(new ConnAckPacket

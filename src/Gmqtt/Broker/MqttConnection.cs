@@ -107,10 +107,25 @@ internal sealed partial class MqttConnection
     /// <summary>Asks the connection to close; <see cref="Closed"/> completes when it has.</summary>
     public Task CloseAsync(MqttCloseReason reason)
     {
-        SetCloseReason(reason);
+        if (Interlocked.CompareExchange(ref _closeReason, (int)reason, -1) == -1 && Client is not null &&
+            ProtocolVersion == MqttProtocolVersion.V500 && ServerDisconnectReason(reason) is { } code)
+        {
+            // MQTT 5.0: a server-initiated close says why (section 4.13.2); the write loop sends it before closing.
+            Send(new DisconnectPacket { ReasonCode = code });
+        }
+
         _transport.Input.CancelPendingRead();
         return Closed;
     }
+
+    private static MqttReasonCode? ServerDisconnectReason(MqttCloseReason reason) => reason switch
+    {
+        MqttCloseReason.ServerShutdown => MqttReasonCode.ServerShuttingDown,
+        MqttCloseReason.SessionTakenOver => MqttReasonCode.SessionTakenOver,
+        MqttCloseReason.KeepAliveTimeout => MqttReasonCode.KeepAliveTimeout,
+        MqttCloseReason.AdministrativeAction => MqttReasonCode.AdministrativeAction,
+        _ => null,
+    };
 
     /// <summary>Queues a control packet (acknowledgments, CONNACK, SUBACK…) for the write loop.</summary>
     public void Send(MqttPacket packet)
