@@ -230,8 +230,9 @@ public sealed partial class MqttBroker
         var first = t_firstMatch ??= new Dictionary<MqttSession, int>(ReferenceEqualityComparer.Instance);
         first.Clear();
         var kept = 0;
-        foreach (var match in matches)
+        for (var i = 0; i < matches.Count; i++)
         {
+            var match = matches[i];
             if (first.TryGetValue(match.Session, out var index))
             {
                 var merged = matches[index];
