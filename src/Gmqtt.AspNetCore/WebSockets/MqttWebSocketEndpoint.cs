@@ -16,6 +16,9 @@ internal static class MqttWebSocketEndpoint
     // The subprotocols MQTT clients offer; "mqtt" is the standard's [MQTT-6.0.0-3], "mqttv3.1" older clients'.
     private static readonly string[] SubProtocols = ["mqtt", "mqttv3.1"];
 
+    // How long a closing connection waits for the peer's Close frame; the same bound the broker gives its writer.
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+
     public static async Task HandleAsync(HttpContext context)
     {
         if (!context.WebSockets.IsWebSocketRequest)
@@ -47,9 +50,12 @@ internal static class MqttWebSocketEndpoint
         var sending = SendAsync(socket, output.Reader, aborted.Token);
         await broker.RunConnectionAsync(transport, info, aborted.Token).ConfigureAwait(false);
 
-        // The broker is done with the connection: finish sending, close the socket, stop receiving.
+        // The broker is done with the connection: finish sending (ending with our Close frame), wait a bounded time
+        // for the peer's Close frame [RFC 6455 5.5.1], then stop receiving. Cancelling the receive aborts the
+        // socket, and an abort right away could drop what was just sent (a refusing CONNACK) before it left.
         await output.Writer.CompleteAsync().ConfigureAwait(false);
         await sending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await receiving.WaitAsync(CloseHandshakeTimeout, broker.TimeProvider).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await aborted.CancelAsync().ConfigureAwait(false);
         await receiving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
