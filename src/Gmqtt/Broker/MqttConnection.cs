@@ -107,7 +107,25 @@ internal sealed partial class MqttConnection
     /// <summary>Asks the connection to close; <see cref="Closed"/> completes when it has.</summary>
     public Task CloseAsync(MqttCloseReason reason)
     {
-        SetCloseReason(reason);
+        if (Interlocked.CompareExchange(ref _closeReason, (int)reason, -1) == -1 && Client is not null && ProtocolVersion == MqttProtocolVersion.V500)
+        {
+            // MQTT 5.0: a server-initiated close says why (section 4.13): 0x8E on takeover [MQTT-3.1.4-3], 0x8B on
+            // shutdown, 0x8D on keep alive timeout. Queued before the read is cancelled, so the write loop's final
+            // drain delivers it.
+            MqttReasonCode? code = reason switch
+            {
+                MqttCloseReason.SessionTakenOver => MqttReasonCode.SessionTakenOver,
+                MqttCloseReason.ServerShutdown => MqttReasonCode.ServerShuttingDown,
+                MqttCloseReason.KeepAliveTimeout => MqttReasonCode.KeepAliveTimeout,
+                MqttCloseReason.AdministrativeAction => MqttReasonCode.AdministrativeAction,
+                _ => null,
+            };
+            if (code is { } value)
+            {
+                Send(new DisconnectPacket { ReasonCode = value });
+            }
+        }
+
         _transport.Input.CancelPendingRead();
         return Closed;
     }
