@@ -123,6 +123,9 @@ public class HostingTests
         // Every client saw its connection end.
         await Task.WhenAll(a.Disconnected, b.Disconnected, c.Disconnected).WaitAsync(MqttnetClient.Timeout);
 
+        // The MQTT 5.0 client is told why: DISCONNECT 0x8B Server shutting down (section 4.13).
+        Assert.Equal(MqttClientDisconnectReason.ServerShuttingDown, (await b.Disconnected).Reason);
+
         // Every close hook ran (for the shutdown), and the stop hook ran last, with no connection left.
         var log = app.App.Services.GetRequiredService<HookLog>();
         var entries = log.Entries.Where(e => !e.EndsWith("connect", StringComparison.Ordinal) && !e.EndsWith("connected", StringComparison.Ordinal)).ToList();
