@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Gmqtt.AspNetCore.Tests;
 
 /// <summary>The sample broker on real Kestrel sockets, every endpoint on 127.0.0.1 port 0.</summary>
-public sealed class ServerFixture : IAsyncLifetime
+public class ServerFixture : IAsyncLifetime
 {
     /// <summary>Extra command-line style configuration, for tests that start their own server.</summary>
     public string[] ExtraArgs { get; init; } = [];
