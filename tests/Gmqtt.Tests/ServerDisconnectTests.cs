@@ -46,4 +46,28 @@ public class ServerDisconnectTests
         var disconnect = Assert.IsType<DisconnectPacket>(Assert.Single(await client.ExpectClosedAsync()));
         Assert.Equal(MqttReasonCode.KeepAliveTimeout, disconnect.ReasonCode);
     }
+
+    [Fact]
+    public async Task A_second_stop_call_waits_for_the_stop_under_way()
+    {
+        var hook = new StopRecordingHook();
+        await using var harness = new BrokerHarness(null, hook);
+        var client = harness.Open();
+        await client.ConnectAsync("c");
+        var first = harness.Broker.StopAsync();
+        await harness.Broker.StopAsync();
+        Assert.True(hook.Stopped.Task.IsCompleted, "The second StopAsync returned before the stop hooks ran.");
+        await first;
+    }
+
+    private sealed class StopRecordingHook : Gmqtt.Hooks.IMqttHook
+    {
+        public TaskCompletionSource Stopped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ValueTask OnStopAsync()
+        {
+            Stopped.TrySetResult();
+            return ValueTask.CompletedTask;
+        }
+    }
 }

@@ -409,13 +409,19 @@ public sealed partial class MqttBroker
     /// Stops the broker: no new connections, every client disconnected, every close hook run, then the stop
     /// hooks. Bounded by <paramref name="cancellationToken"/> (the host's shutdown timeout).
     /// </summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
+    public Task StopAsync(CancellationToken cancellationToken = default)
     {
-        if (IsStopping)
+        lock (_stopping)
         {
-            return;
+            // A second call waits for the stop already under way.
+            return _stopTask ??= StopCoreAsync(cancellationToken);
         }
+    }
 
+    private Task? _stopTask;
+
+    private async Task StopCoreAsync(CancellationToken cancellationToken)
+    {
         await _stopping.CancelAsync().ConfigureAwait(false);
         var closing = _connections.Keys.Select(c => c.CloseAsync(MqttCloseReason.ServerShutdown)).ToArray();
         try
