@@ -95,6 +95,28 @@ internal sealed class RawClient : IAsyncDisposable
         }
     }
 
+    /// <summary>The next <paramref name="count"/> raw bytes the broker wrote, for byte-exact assertions.</summary>
+    public async Task<byte[]> ReceiveBytesAsync(int count)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            var result = await _fromBroker.Reader.ReadAsync(timeout.Token);
+            if (result.Buffer.Length >= count)
+            {
+                var bytes = result.Buffer.Slice(0, count).ToArray();
+                _fromBroker.Reader.AdvanceTo(result.Buffer.GetPosition(count));
+                return bytes;
+            }
+
+            _fromBroker.Reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                throw new Xunit.Sdk.XunitException($"Closed after {result.Buffer.Length} of {count} bytes.");
+            }
+        }
+    }
+
     /// <summary>Asserts that the broker closes the connection, after at most the packets it still had to send.</summary>
     public async Task<List<MqttPacket>> ExpectClosedAsync()
     {
@@ -118,10 +140,68 @@ internal sealed class RawClient : IAsyncDisposable
     public Task PublishAsync(string topic, string payload, MqttQualityOfService qos = MqttQualityOfService.AtMostOnce, ushort packetId = 0, bool retain = false, bool dup = false) =>
         SendAsync(new PublishPacket { Topic = topic, Payload = System.Text.Encoding.UTF8.GetBytes(payload), QoS = qos, PacketId = packetId, Retain = retain, Dup = dup });
 
+    /// <summary>The next packet, which must be a PUBLISH.</summary>
+    public Task<PublishPacket> ReceivePublishAsync() => ReceiveAsync<PublishPacket>();
+
+    /// <summary>
+    /// A packet the broker has already written, or null when none is complete yet. Never waits: used after the
+    /// broker's state shows it cannot send more.
+    /// </summary>
+    public MqttPacket? TryReceiveNow()
+    {
+        if (!_fromBroker.Reader.TryRead(out var result))
+        {
+            return null;
+        }
+
+        var buffer = result.Buffer;
+        if (_reader.TryRead(ref buffer, out var packet))
+        {
+            _fromBroker.Reader.AdvanceTo(buffer.Start);
+            return packet;
+        }
+
+        _fromBroker.Reader.AdvanceTo(buffer.Start);
+        return null;
+    }
+
+    /// <summary>Acknowledges a QoS 1 PUBLISH (PUBACK) or completes a QoS 2 one (PUBREC, PUBREL expected, PUBCOMP).</summary>
+    public async Task AckAsync(PublishPacket publish)
+    {
+        if (publish.QoS == MqttQualityOfService.AtLeastOnce)
+        {
+            await SendAsync(new PubAckPacket { PacketId = publish.PacketId });
+        }
+        else if (publish.QoS == MqttQualityOfService.ExactlyOnce)
+        {
+            await SendAsync(new PubRecPacket { PacketId = publish.PacketId });
+            Assert.Equal(publish.PacketId, (await ReceiveAsync<PubRelPacket>()).PacketId);
+            await SendAsync(new PubCompPacket { PacketId = publish.PacketId });
+        }
+    }
+
+    /// <summary>Subscribes to several filters in one SUBSCRIBE and returns the SUBACK.</summary>
+    public async Task<SubAckPacket> SubscribeAsync(ushort packetId, params (string Filter, MqttQualityOfService QoS)[] filters)
+    {
+        await SendAsync(new SubscribePacket { PacketId = packetId, Filters = [.. filters.Select(f => new MqttTopicFilter { Filter = f.Filter, MaximumQoS = f.QoS })] });
+        return await ReceiveAsync<SubAckPacket>();
+    }
+
+    /// <summary>Publishes QoS 1 and waits for the PUBACK, so that the message has been routed when it returns.</summary>
+    public async Task PublishAckedAsync(string topic, string payload, ushort packetId, bool retain = false)
+    {
+        await PublishAsync(topic, payload, MqttQualityOfService.AtLeastOnce, packetId, retain);
+        Assert.Equal(packetId, (await ReceiveAsync<PubAckPacket>()).PacketId);
+    }
+
+    public static string Text(PublishPacket publish) => System.Text.Encoding.UTF8.GetString(publish.Payload.Span);
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
         await _toBroker.Writer.CompleteAsync();
+        // Stop reading too: a broker write loop blocked on a full pipe (a test that never read) is released.
+        await _fromBroker.Reader.CompleteAsync();
         await Run.WaitAsync(Timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();
     }
