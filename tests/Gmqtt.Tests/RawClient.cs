@@ -165,7 +165,10 @@ internal sealed class RawClient : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Acknowledges a QoS 1 PUBLISH (PUBACK) or completes a QoS 2 one (PUBREC, PUBREL expected, PUBCOMP).</summary>
+    /// <summary>
+    /// Acknowledges a PUBLISH as a well-behaved client: PUBACK for QoS 1, PUBREC for QoS 2 (the PUBREL that
+    /// follows is answered by <see cref="ReceiveMessageAsync"/>).
+    /// </summary>
     public async Task AckAsync(PublishPacket publish)
     {
         if (publish.QoS == MqttQualityOfService.AtLeastOnce)
@@ -175,8 +178,24 @@ internal sealed class RawClient : IAsyncDisposable
         else if (publish.QoS == MqttQualityOfService.ExactlyOnce)
         {
             await SendAsync(new PubRecPacket { PacketId = publish.PacketId });
-            Assert.Equal(publish.PacketId, (await ReceiveAsync<PubRelPacket>()).PacketId);
-            await SendAsync(new PubCompPacket { PacketId = publish.PacketId });
+        }
+    }
+
+    /// <summary>The next PUBLISH, answering any PUBREL before it with PUBCOMP (QoS 2 exchanges interleave with messages).</summary>
+    public async Task<PublishPacket> ReceiveMessageAsync()
+    {
+        while (true)
+        {
+            switch (await ReceiveAsync())
+            {
+                case PublishPacket publish:
+                    return publish;
+                case PubRelPacket rel:
+                    await SendAsync(new PubCompPacket { PacketId = rel.PacketId });
+                    break;
+                case var other:
+                    throw new Xunit.Sdk.XunitException($"Expected PublishPacket, got {other?.GetType().Name ?? "the connection closing"}.");
+            }
         }
     }
 

@@ -83,7 +83,7 @@ public class SessionTests
         await back.AckAsync(first);
         await back.AckAsync(second);
         await publisher.PublishAckedAsync("t/x", "live", 3);
-        Assert.Equal("t/x", (await back.ReceivePublishAsync()).Topic);
+        Assert.Equal("t/x", (await back.ReceiveMessageAsync()).Topic);
     }
 
     [Fact]
