@@ -23,7 +23,18 @@ internal sealed class RawClient : IAsyncDisposable
     public RawClient(MqttBroker broker, string transport)
     {
         var info = new MqttConnectionInfo(transport, new IPEndPoint(IPAddress.Loopback, Random.Shared.Next(1024, 65535)), null, null);
-        Run = Task.Run(() => broker.RunConnectionAsync(new Duplex(_toBroker.Reader, _fromBroker.Writer), info, _stop.Token));
+        Run = Task.Run(async () =>
+        {
+            try
+            {
+                await broker.RunConnectionAsync(new Duplex(_toBroker.Reader, _fromBroker.Writer), info, _stop.Token);
+            }
+            finally
+            {
+                // As Kestrel does when a connection handler returns: the connection is closed.
+                await _fromBroker.Writer.CompleteAsync();
+            }
+        });
     }
 
     /// <summary>Completes when the broker has finished with the connection.</summary>
