@@ -156,7 +156,8 @@ public sealed partial class MqttBroker
             }
         }
 
-        var drops = Route(message);
+        // The count comes back from Route itself: after the awaits below this may be another thread.
+        var drops = Route(message, out var routed);
         if (drops is not null)
         {
             foreach (var (clientId, reason) in drops)
@@ -165,23 +166,20 @@ public sealed partial class MqttBroker
             }
         }
 
-        return _lastRouteCount == 0 ? MqttReasonCode.NoMatchingSubscribers : MqttReasonCode.Success;
+        return routed == 0 ? MqttReasonCode.NoMatchingSubscribers : MqttReasonCode.Success;
     }
-
-    [ThreadStatic]
-    private static int _lastRouteCount;
 
     /// <summary>
     /// Hands the message to every matching session's queue. No lock is held across sessions: the tree is read
     /// lock-free and each enqueue takes only that session's lock.
     /// </summary>
-    private List<(string ClientId, MqttDropReason Reason)>? Route(MqttApplicationMessage message)
+    private List<(string ClientId, MqttDropReason Reason)>? Route(MqttApplicationMessage message, out int delivered)
     {
         var matches = t_matches ??= [];
         matches.Clear();
         Subscriptions.Match(message.Topic, matches);
         List<(string, MqttDropReason)>? drops = null;
-        var delivered = 0;
+        delivered = 0;
 
         if (Options.DeliverOverlappingSubscriptionsOnce && matches.Count > 1)
         {
@@ -236,7 +234,6 @@ public sealed partial class MqttBroker
         }
 
         matches.Clear();
-        _lastRouteCount = delivered;
         return Hooks.HasHooks ? drops : null;
     }
 
