@@ -156,4 +156,53 @@ public class ServerApiTests
         await late.SendAsync(new ConnectPacket { ClientId = "late" });
         Assert.Empty(await late.ExpectClosedAsync());
     }
+
+    [Fact]
+    public async Task PublishAsync_reports_Success_when_a_subscriber_matched_even_if_a_drop_hook_yields()
+    {
+        // The drop hook resumes on another thread; the result must still describe this publish, not whatever
+        // that thread routed last.
+        var hook = new YieldingDropHook();
+        await using var harness = new BrokerHarness(null, hook);
+        var subscriber = await harness.SubscriberAsync("s", "t", clean: false);
+        await subscriber.SendAsync(new DisconnectPacket());
+        await subscriber.ExpectClosedAsync();
+
+        for (var i = 0; i < 20; i++)
+        {
+            // QoS 0 for an offline session is dropped (and reported), but the topic had a matching subscriber.
+            Assert.Equal(MqttReasonCode.Success, await harness.Broker.PublishAsync(new MqttApplicationMessage { Topic = "t" }));
+            Assert.Equal(MqttReasonCode.NoMatchingSubscribers, await harness.Broker.PublishAsync(new MqttApplicationMessage { Topic = "nobody" }));
+        }
+
+        Assert.Equal(20, hook.Drops);
+    }
+
+    private sealed class YieldingDropHook : IMqttHook
+    {
+        private int _drops;
+
+        public int Drops => _drops;
+
+        public async ValueTask OnMessageDroppedAsync(string clientId, MqttApplicationMessage message, MqttDropReason reason)
+        {
+            Interlocked.Increment(ref _drops);
+
+            // Continue on a brand-new thread, so that the broker's code after this hook continues there too.
+            await default(NewThreadAwaitable);
+        }
+
+        private readonly struct NewThreadAwaitable : System.Runtime.CompilerServices.INotifyCompletion
+        {
+            public bool IsCompleted => false;
+
+            public NewThreadAwaitable GetAwaiter() => this;
+
+            public void GetResult()
+            {
+            }
+
+            public void OnCompleted(Action continuation) => new Thread(() => continuation()).Start();
+        }
+    }
 }

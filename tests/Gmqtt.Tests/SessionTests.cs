@@ -140,4 +140,48 @@ public class SessionTests
         await back.SendAsync(new PubAckPacket { PacketId = three.PacketId });
         await Eventually.TrueAsync(() => harness.Broker.GetClient("s")!.InflightMessages == 0, "the in-flight set to empty");
     }
+
+    [Fact]
+    public async Task Takeover_with_clean_session_0_keeps_the_session_and_moves_unacknowledged_messages_to_the_new_connection() // [MQTT-3.1.4-2] [MQTT-4.4.0-1]
+    {
+        await using var harness = new BrokerHarness();
+        var first = harness.Open();
+        await first.ConnectAsync("s", clean: false);
+        await first.SubscribeAsync("t", MqttQualityOfService.AtLeastOnce);
+        await harness.Broker.PublishAsync(new MqttApplicationMessage { Topic = "t", Payload = "pending"u8.ToArray(), QoS = MqttQualityOfService.AtLeastOnce });
+        var pending = await first.ReceivePublishAsync(); // not acknowledged
+
+        var second = harness.Open();
+        Assert.True((await second.ConnectAsync("s", clean: false)).SessionPresent);
+        await first.ExpectClosedAsync();
+        var resent = await second.ReceivePublishAsync();
+        Assert.Equal((pending.PacketId, true, "pending"), (resent.PacketId, resent.Dup, RawClient.Text(resent)));
+        Assert.Single(harness.Broker.GetClient("s")!.Subscriptions);
+    }
+
+    [Fact]
+    public async Task Inbound_QoS_2_awaiting_PUBREL_survives_a_reconnect_and_is_not_routed_twice() // [MQTT-3.1.2-4] [MQTT-4.3.3-2]
+    {
+        await using var harness = new BrokerHarness();
+        var subscriber = await harness.ConnectAsync("s");
+        await subscriber.SubscribeAsync(1, ("t", MqttQualityOfService.AtMostOnce), ("marker", MqttQualityOfService.AtMostOnce));
+
+        var publisher = harness.Open();
+        await publisher.ConnectAsync("p", clean: false);
+        await publisher.PublishAsync("t", "exactly once", MqttQualityOfService.ExactlyOnce, packetId: 5);
+        await publisher.ReceiveAsync<PubRecPacket>();
+        Assert.Equal("exactly once", RawClient.Text(await subscriber.ReceivePublishAsync()));
+        await publisher.DropAsync(); // PUBREC lost as far as the client knows
+        await publisher.ExpectClosedAsync();
+
+        var back = harness.Open();
+        Assert.True((await back.ConnectAsync("p", clean: false)).SessionPresent);
+        await back.PublishAsync("t", "exactly once", MqttQualityOfService.ExactlyOnce, packetId: 5, dup: true);
+        Assert.Equal(5, (await back.ReceiveAsync<PubRecPacket>()).PacketId);
+        await back.SendAsync(new PubRelPacket { PacketId = 5 });
+        Assert.Equal(5, (await back.ReceiveAsync<PubCompPacket>()).PacketId);
+
+        await back.PublishAsync("marker", "m");
+        Assert.Equal("marker", (await subscriber.ReceivePublishAsync()).Topic);
+    }
 }
