@@ -49,6 +49,12 @@ internal sealed class BrokerHarness : IAsyncDisposable
         var client = Open();
         var connAck = await client.ConnectAsync(clientId, clean, version, keepAlive, will);
         Assert.Equal(MqttReasonCode.Success, connAck.ReasonCode);
+        if (keepAlive > 0)
+        {
+            // The broker arms the keep alive timer just after writing CONNACK; let it finish before a test moves the clock.
+            await client.PingAsync();
+        }
+
         return client;
     }
 

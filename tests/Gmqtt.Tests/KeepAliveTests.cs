@@ -61,10 +61,10 @@ public class KeepAliveTests
     {
         await using var harness = new BrokerHarness();
         var client = await harness.ConnectAsync("c1", keepAlive: 0);
+        await client.PingAsync(); // CONNECT fully handled (connect timeout disarmed) before the clock moves
         harness.Time.Advance(TimeSpan.FromDays(2));
         Assert.False(harness.Logged(KeepAliveTimeoutEvent));
-        await client.SendAsync(PingReqPacket.Instance);
-        await client.ReceiveAsync<PingRespPacket>();
+        await client.PingAsync();
         Assert.True(harness.Broker.GetClient("c1")!.Connected);
     }
 }

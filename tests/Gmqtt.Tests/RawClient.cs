@@ -151,6 +151,16 @@ internal sealed class RawClient : IAsyncDisposable
     public Task PublishAsync(string topic, string payload, MqttQualityOfService qos = MqttQualityOfService.AtMostOnce, ushort packetId = 0, bool retain = false, bool dup = false) =>
         SendAsync(new PublishPacket { Topic = topic, Payload = System.Text.Encoding.UTF8.GetBytes(payload), QoS = qos, PacketId = packetId, Retain = retain, Dup = dup });
 
+    /// <summary>
+    /// PINGREQ and wait for PINGRESP. Also a barrier: the broker handles packets in order, so everything it does
+    /// for earlier packets (such as arming the keep alive timer after CONNACK went out) is done when this returns.
+    /// </summary>
+    public async Task PingAsync()
+    {
+        await SendAsync(PingReqPacket.Instance);
+        await ReceiveAsync<PingRespPacket>();
+    }
+
     /// <summary>The next packet, which must be a PUBLISH.</summary>
     public Task<PublishPacket> ReceivePublishAsync() => ReceiveAsync<PublishPacket>();
 
