@@ -1,5 +1,7 @@
 using Gmqtt.Broker;
 using Gmqtt.Hooks;
+using Gmqtt.Protocol;
+using Gmqtt.Protocol.Packets;
 using Gmqtt.Storage;
 using Microsoft.Extensions.Time.Testing;
 
@@ -40,6 +42,33 @@ internal sealed class BrokerHarness : IAsyncDisposable
         _clients.Add(client);
         return client;
     }
+
+    /// <summary>Opens a connection and connects it; the CONNACK must be a success.</summary>
+    public async Task<RawClient> ConnectAsync(string clientId, bool clean = true, MqttProtocolVersion version = MqttProtocolVersion.V311, ushort keepAlive = 0, MqttWill? will = null)
+    {
+        var client = Open();
+        var connAck = await client.ConnectAsync(clientId, clean, version, keepAlive, will);
+        Assert.Equal(MqttReasonCode.Success, connAck.ReasonCode);
+        if (keepAlive > 0)
+        {
+            // The broker arms the keep alive timer just after writing CONNACK; let it finish before a test moves the clock.
+            await client.PingAsync();
+        }
+
+        return client;
+    }
+
+    /// <summary>Connects a client and subscribes it to <paramref name="filter"/>.</summary>
+    public async Task<RawClient> SubscriberAsync(string clientId, string filter, MqttQualityOfService qos = MqttQualityOfService.AtMostOnce, bool clean = true)
+    {
+        var client = await ConnectAsync(clientId, clean);
+        var subAck = await client.SubscribeAsync(filter, qos);
+        Assert.Equal(MqttReasonCodes.Granted(qos), Assert.Single(subAck.ReasonCodes));
+        return client;
+    }
+
+    /// <summary>Whether a line with this event id was logged.</summary>
+    public bool Logged(int eventId) => Logs.Entries.Any(e => e.EventId == eventId);
 
     public async ValueTask DisposeAsync()
     {

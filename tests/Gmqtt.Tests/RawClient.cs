@@ -23,7 +23,18 @@ internal sealed class RawClient : IAsyncDisposable
     public RawClient(MqttBroker broker, string transport)
     {
         var info = new MqttConnectionInfo(transport, new IPEndPoint(IPAddress.Loopback, Random.Shared.Next(1024, 65535)), null, null);
-        Run = Task.Run(() => broker.RunConnectionAsync(new Duplex(_toBroker.Reader, _fromBroker.Writer), info, _stop.Token));
+        Run = Task.Run(async () =>
+        {
+            try
+            {
+                await broker.RunConnectionAsync(new Duplex(_toBroker.Reader, _fromBroker.Writer), info, _stop.Token);
+            }
+            finally
+            {
+                // As Kestrel does when a connection handler returns: the connection is closed.
+                await _fromBroker.Writer.CompleteAsync();
+            }
+        });
     }
 
     /// <summary>Completes when the broker has finished with the connection.</summary>
@@ -95,6 +106,28 @@ internal sealed class RawClient : IAsyncDisposable
         }
     }
 
+    /// <summary>The next <paramref name="count"/> raw bytes the broker wrote, for byte-exact assertions.</summary>
+    public async Task<byte[]> ReceiveBytesAsync(int count)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            var result = await _fromBroker.Reader.ReadAsync(timeout.Token);
+            if (result.Buffer.Length >= count)
+            {
+                var bytes = result.Buffer.Slice(0, count).ToArray();
+                _fromBroker.Reader.AdvanceTo(result.Buffer.GetPosition(count));
+                return bytes;
+            }
+
+            _fromBroker.Reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                throw new Xunit.Sdk.XunitException($"Closed after {result.Buffer.Length} of {count} bytes.");
+            }
+        }
+    }
+
     /// <summary>Asserts that the broker closes the connection, after at most the packets it still had to send.</summary>
     public async Task<List<MqttPacket>> ExpectClosedAsync()
     {
@@ -118,10 +151,97 @@ internal sealed class RawClient : IAsyncDisposable
     public Task PublishAsync(string topic, string payload, MqttQualityOfService qos = MqttQualityOfService.AtMostOnce, ushort packetId = 0, bool retain = false, bool dup = false) =>
         SendAsync(new PublishPacket { Topic = topic, Payload = System.Text.Encoding.UTF8.GetBytes(payload), QoS = qos, PacketId = packetId, Retain = retain, Dup = dup });
 
+    /// <summary>
+    /// PINGREQ and wait for PINGRESP. Also a barrier: the broker handles packets in order, so everything it does
+    /// for earlier packets (such as arming the keep alive timer after CONNACK went out) is done when this returns.
+    /// </summary>
+    public async Task PingAsync()
+    {
+        await SendAsync(PingReqPacket.Instance);
+        await ReceiveAsync<PingRespPacket>();
+    }
+
+    /// <summary>The next packet, which must be a PUBLISH.</summary>
+    public Task<PublishPacket> ReceivePublishAsync() => ReceiveAsync<PublishPacket>();
+
+    /// <summary>
+    /// A packet the broker has already written, or null when none is complete yet. Never waits: used after the
+    /// broker's state shows it cannot send more.
+    /// </summary>
+    public MqttPacket? TryReceiveNow()
+    {
+        if (!_fromBroker.Reader.TryRead(out var result))
+        {
+            return null;
+        }
+
+        var buffer = result.Buffer;
+        if (_reader.TryRead(ref buffer, out var packet))
+        {
+            _fromBroker.Reader.AdvanceTo(buffer.Start);
+            return packet;
+        }
+
+        _fromBroker.Reader.AdvanceTo(buffer.Start);
+        return null;
+    }
+
+    /// <summary>
+    /// Acknowledges a PUBLISH as a well-behaved client: PUBACK for QoS 1, PUBREC for QoS 2 (the PUBREL that
+    /// follows is answered by <see cref="ReceiveMessageAsync"/>).
+    /// </summary>
+    public async Task AckAsync(PublishPacket publish)
+    {
+        if (publish.QoS == MqttQualityOfService.AtLeastOnce)
+        {
+            await SendAsync(new PubAckPacket { PacketId = publish.PacketId });
+        }
+        else if (publish.QoS == MqttQualityOfService.ExactlyOnce)
+        {
+            await SendAsync(new PubRecPacket { PacketId = publish.PacketId });
+        }
+    }
+
+    /// <summary>The next PUBLISH, answering any PUBREL before it with PUBCOMP (QoS 2 exchanges interleave with messages).</summary>
+    public async Task<PublishPacket> ReceiveMessageAsync()
+    {
+        while (true)
+        {
+            switch (await ReceiveAsync())
+            {
+                case PublishPacket publish:
+                    return publish;
+                case PubRelPacket rel:
+                    await SendAsync(new PubCompPacket { PacketId = rel.PacketId });
+                    break;
+                case var other:
+                    throw new Xunit.Sdk.XunitException($"Expected PublishPacket, got {other?.GetType().Name ?? "the connection closing"}.");
+            }
+        }
+    }
+
+    /// <summary>Subscribes to several filters in one SUBSCRIBE and returns the SUBACK.</summary>
+    public async Task<SubAckPacket> SubscribeAsync(ushort packetId, params (string Filter, MqttQualityOfService QoS)[] filters)
+    {
+        await SendAsync(new SubscribePacket { PacketId = packetId, Filters = [.. filters.Select(f => new MqttTopicFilter { Filter = f.Filter, MaximumQoS = f.QoS })] });
+        return await ReceiveAsync<SubAckPacket>();
+    }
+
+    /// <summary>Publishes QoS 1 and waits for the PUBACK, so that the message has been routed when it returns.</summary>
+    public async Task PublishAckedAsync(string topic, string payload, ushort packetId, bool retain = false)
+    {
+        await PublishAsync(topic, payload, MqttQualityOfService.AtLeastOnce, packetId, retain);
+        Assert.Equal(packetId, (await ReceiveAsync<PubAckPacket>()).PacketId);
+    }
+
+    public static string Text(PublishPacket publish) => System.Text.Encoding.UTF8.GetString(publish.Payload.Span);
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
         await _toBroker.Writer.CompleteAsync();
+        // Stop reading too: a broker write loop blocked on a full pipe (a test that never read) is released.
+        await _fromBroker.Reader.CompleteAsync();
         await Run.WaitAsync(Timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();
     }

@@ -67,7 +67,9 @@ public sealed partial class MqttBroker
     public int SubscriptionCount => Subscriptions.Count;
 
     /// <summary>Whether <see cref="StopAsync"/> has been called.</summary>
-    public bool IsStopping => _stopping.IsCancellationRequested;
+    public bool IsStopping => _stopRequested;
+
+    private volatile bool _stopRequested;
 
     internal ILogger Logger { get; }
 
@@ -422,8 +424,11 @@ public sealed partial class MqttBroker
 
     private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        // Close every connection with its reason first (MQTT 5.0 clients get DISCONNECT 0x8B), then cancel what is
+        // left, such as a connection accepted while this ran.
+        _stopRequested = true;
         var closing = _connections.Keys.Select(c => c.CloseAsync(MqttCloseReason.ServerShutdown)).ToArray();
+        await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
             await Task.WhenAll(closing).WaitAsync(cancellationToken).ConfigureAwait(false);

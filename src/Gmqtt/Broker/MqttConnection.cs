@@ -80,6 +80,11 @@ internal sealed partial class MqttConnection
             writer = WriteLoopAsync();
             await ReadLoopAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (_broker.IsStopping)
+        {
+            // StopAsync cancels every connection before it closes them: the hooks must hear the real reason.
+            SetCloseReason(MqttCloseReason.ServerShutdown);
+        }
         catch (Exception e) when (e is IOException or Microsoft.AspNetCore.Connections.ConnectionResetException or Microsoft.AspNetCore.Connections.ConnectionAbortedException or OperationCanceledException or ObjectDisposedException)
         {
             SetCloseReason(MqttCloseReason.ConnectionLost);
