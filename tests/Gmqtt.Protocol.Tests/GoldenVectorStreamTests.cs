@@ -106,7 +106,7 @@ public class GoldenVectorStreamTests
             Assert.Equal(received - consumed, buffer.Length);
             for (var i = 0; i < whole; i++)
             {
-                PacketAssert.Equal(vectors[i].Packet(), packets[i]);
+                PacketComparer.AssertEqual(vectors[i].Packet(), packets[i]);
             }
         }
     }
@@ -129,7 +129,7 @@ public class GoldenVectorStreamTests
         Assert.Equal(vectors.Length, packets.Count);
         for (var i = 0; i < vectors.Length; i++)
         {
-            PacketAssert.Equal(vectors[i].Packet(), packets[i]);
+            PacketComparer.AssertEqual(vectors[i].Packet(), packets[i]);
         }
 
         Assert.Equal(vectors[0].Version, reader.ProtocolVersion);
