@@ -71,6 +71,60 @@ public sealed class MqttBrokerOptions
     /// </summary>
     public bool DeliverOverlappingSubscriptionsOnce { get; set; } = true;
 
+    /// <summary>
+    /// MQTT 5.0 Receive Maximum the broker advertises: QoS 1/2 PUBLISH a client may have unacknowledged towards
+    /// the broker. A client that exceeds it is disconnected with 0x93. Default 1000, well above what a client
+    /// needs when the broker acknowledges at once.
+    /// </summary>
+    [Range(1, 65_535)]
+    public int ReceiveMaximum { get; set; } = 1000;
+
+    /// <summary>
+    /// MQTT 5.0 Topic Alias Maximum the broker advertises (inbound aliases per connection); 0 turns inbound aliases
+    /// off. Default 64: enough for a device's topics, a small bounded table per connection.
+    /// </summary>
+    [Range(0, 65_535)]
+    public int TopicAliasMaximum { get; set; } = 64;
+
+    /// <summary>
+    /// Longest Session Expiry Interval granted, in seconds; longer requests are lowered (and the client told in
+    /// CONNACK). Default <see cref="uint.MaxValue"/>: as long as the client asks (0xFFFFFFFF never expires).
+    /// </summary>
+    public uint MaxSessionExpiryInterval { get; set; } = uint.MaxValue;
+
+    /// <summary>
+    /// Session expiry for MQTT 3.x clients with Clean Session 0, which cannot say. Default
+    /// <see cref="uint.MaxValue"/>: never, as the 3.1.1 standard expects.
+    /// </summary>
+    public uint V3SessionExpiryInterval { get; set; } = uint.MaxValue;
+
+    /// <summary>Highest QoS accepted and granted; advertised to MQTT 5.0 clients as Maximum QoS. Default 2.</summary>
+    public Gmqtt.Protocol.MqttQualityOfService MaximumQoS { get; set; } = Gmqtt.Protocol.MqttQualityOfService.ExactlyOnce;
+
+    /// <summary>Whether retained messages are supported (advertised as Retain Available). Default true.</summary>
+    public bool RetainAvailable { get; set; } = true;
+
+    /// <summary>Whether wildcard subscriptions are allowed (advertised as Wildcard Subscription Available). Default true.</summary>
+    public bool WildcardSubscriptionAvailable { get; set; } = true;
+
+    /// <summary>Whether subscription identifiers are supported (advertised to MQTT 5.0 clients). Default true.</summary>
+    public bool SubscriptionIdentifiersAvailable { get; set; } = true;
+
+    /// <summary>Whether shared subscriptions (<c>$share/{group}/{filter}</c>) are supported. Default true.</summary>
+    public bool SharedSubscriptionsAvailable { get; set; } = true;
+
+    /// <summary>How a shared subscription group picks the member that gets a message. Default round robin.</summary>
+    public MqttSharedSubscriptionStrategy SharedSubscriptionStrategy { get; set; } = MqttSharedSubscriptionStrategy.RoundRobin;
+
+    /// <summary>
+    /// Check that a payload marked UTF-8 (Payload Format Indicator 1) is valid UTF-8, refusing it with 0x99
+    /// otherwise. Default false: the standard lets the broker skip the check, and it costs a pass over the payload.
+    /// </summary>
+    public bool ValidateUtf8Payloads { get; set; }
+
+    /// <summary>Response Information sent in CONNACK to MQTT 5.0 clients that ask for it; null sends none.</summary>
+    public string? ResponseInformation { get; set; }
+
     /// <summary>Prefix of client identifiers the broker assigns to clients that send an empty one.</summary>
     [Required(AllowEmptyStrings = true)]
     public string AssignedClientIdPrefix { get; set; } = "gmqtt-";
@@ -84,4 +138,23 @@ public enum MqttQueueOverflowPolicy
 
     /// <summary>Drop the oldest queued message to make room.</summary>
     DropOldest,
+}
+
+/// <summary>How a shared subscription group chooses the member that receives a message.</summary>
+public enum MqttSharedSubscriptionStrategy
+{
+    /// <summary>Members take turns.</summary>
+    RoundRobin,
+
+    /// <summary>A random member.</summary>
+    Random,
+
+    /// <summary>The member chosen by a hash of the publisher's client identifier (one publisher, one member).</summary>
+    HashClientId,
+
+    /// <summary>The member chosen by a hash of the topic (one topic, one member).</summary>
+    HashTopic,
+
+    /// <summary>The same member until it goes away.</summary>
+    Sticky,
 }
