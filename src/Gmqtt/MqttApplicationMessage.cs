@@ -22,4 +22,22 @@ public sealed class MqttApplicationMessage
 
     /// <summary>The client that published it, or <see langword="null"/> when it came from the server-side API.</summary>
     public string? SenderClientId { get; set; }
+
+    /// <summary>When the broker received it (<see cref="TimeProvider.GetTimestamp"/>), for the Message Expiry Interval.</summary>
+    internal long ReceivedTimestamp { get; set; }
+
+    /// <summary>
+    /// The seconds left of its MQTT 5.0 Message Expiry Interval: <see langword="null"/> when it has none, 0 when it
+    /// has expired. The value forwarded is the received one minus the time spent in the broker [MQTT-3.3.2-6].
+    /// </summary>
+    internal uint? RemainingExpiry(TimeProvider time)
+    {
+        if (Properties?.MessageExpiryInterval is not { } interval)
+        {
+            return null;
+        }
+
+        var waited = time.GetElapsedTime(ReceivedTimestamp).TotalSeconds;
+        return waited >= interval ? 0 : (uint)Math.Ceiling(interval - waited);
+    }
 }

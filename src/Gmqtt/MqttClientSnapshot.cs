@@ -16,6 +16,7 @@ namespace Gmqtt;
 /// <param name="Subscriptions">The session's subscriptions.</param>
 /// <param name="QueuedMessages">Messages waiting behind the in-flight window.</param>
 /// <param name="InflightMessages">QoS 1/2 messages sent and not yet acknowledged.</param>
+/// <param name="SessionExpiryInterval">Seconds the session outlives its connection (0: ends with it; 4294967295: never expires).</param>
 public sealed record MqttClientSnapshot(
     string ClientId,
     bool Connected,
@@ -28,4 +29,5 @@ public sealed record MqttClientSnapshot(
     int KeepAlive,
     IReadOnlyList<MqttTopicFilter> Subscriptions,
     int QueuedMessages,
-    int InflightMessages);
+    int InflightMessages,
+    uint SessionExpiryInterval);

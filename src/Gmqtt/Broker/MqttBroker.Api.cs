@@ -86,7 +86,7 @@ public sealed partial class MqttBroker
         return new MqttClientSnapshot(
             session.ClientId,
             connection is not null,
-            session.CleanSession,
+            session.EndsWithConnection,
             session.ProtocolVersion,
             client?.UserName,
             client?.RemoteEndPoint,
@@ -102,6 +102,7 @@ public sealed partial class MqttBroker
                 RetainHandling = s.RetainHandling,
             })],
             session.QueuedCount,
-            session.InflightCount);
+            session.InflightCount,
+            session.ExpiryInterval);
     }
 }

@@ -128,6 +128,7 @@ public sealed partial class MqttBroker
             throw new ArgumentException($"'{message.Topic}' is not a valid topic name.", nameof(message));
         }
 
+        message.ReceivedTimestamp = TimeProvider.GetTimestamp();
         return PublishAsync(message, client: null).AsTask();
     }
 
@@ -178,16 +179,15 @@ public sealed partial class MqttBroker
     private (int Delivered, List<(string ClientId, MqttDropReason Reason)>? Drops) Route(MqttApplicationMessage message)
     {
         var matches = t_matches ??= [];
+        var targets = t_targets ??= [];
         matches.Clear();
+        targets.Clear();
         Subscriptions.Match(message.Topic, matches);
-        if (matches.Count > 1 && Options.DeliverOverlappingSubscriptionsOnce)
-        {
-            MergeOverlapping(matches);
-        }
+        CollectTargets(matches, targets, Options.DeliverOverlappingSubscriptionsOnce);
 
         List<(string, MqttDropReason)>? drops = null;
         var delivered = 0;
-        foreach (var target in matches)
+        foreach (var target in targets)
         {
             if (target.NoLocal && target.Session.ClientId == message.SenderClientId)
             {
@@ -197,8 +197,7 @@ public sealed partial class MqttBroker
             // Delivered at the lower of the published and the granted QoS [MQTT-3.8.4-8] (3.1.1: [MQTT-3.8.4-6]);
             // forwarded with RETAIN 0 unless Retain As Published [MQTT-3.3.1-12] (3.1.1: [MQTT-3.3.1-9]).
             var deliveryQoS = (MqttQualityOfService)Math.Min((byte)target.QoS, (byte)message.QoS);
-            var ids = target.SubscriptionIdentifier is { } id ? new List<uint> { id } : null;
-            var outbound = new OutboundMessage(message, deliveryQoS, target.RetainAsPublished && message.Retain, ids);
+            var outbound = new OutboundMessage(message, deliveryQoS, target.RetainAsPublished && message.Retain, target.SubscriptionIds);
             var drop = target.Session.Enqueue(outbound, out var evicted);
             delivered++;
             if (drop is { } reason)
@@ -217,41 +216,63 @@ public sealed partial class MqttBroker
         }
 
         matches.Clear();
+        targets.Clear();
         return (delivered, Hooks.HasHooks ? drops : null);
     }
 
     [ThreadStatic]
+    private static List<DeliveryTarget>? t_targets;
+
+    [ThreadStatic]
     private static Dictionary<MqttSession, int>? t_firstMatch;
 
+    /// <summary>One delivery to one session, possibly standing for several overlapping subscriptions.</summary>
+    private record struct DeliveryTarget(MqttSession Session, MqttQualityOfService QoS, bool RetainAsPublished, bool NoLocal, List<uint>? SubscriptionIds);
+
     /// <summary>
-    /// Overlapping subscriptions of one session become one delivery at the highest granted QoS
-    /// ([MQTT-3.3.5-1] allows either way), keeping the first match's position.
+    /// Turns matching subscriptions into deliveries. With <paramref name="once"/>, overlapping subscriptions of
+    /// one session become one delivery at the highest granted QoS ([MQTT-3.3.5-1] allows either way) carrying every
+    /// matching subscription identifier [MQTT-3.3.4-4]; otherwise each subscription is its own delivery [MQTT-3.3.4-5].
     /// </summary>
-    private static void MergeOverlapping(List<Subscription> matches)
+    private static void CollectTargets(List<Subscription> matches, List<DeliveryTarget> targets, bool once)
     {
+        if (!once || matches.Count == 1)
+        {
+            foreach (var match in matches)
+            {
+                targets.Add(new DeliveryTarget(match.Session, match.QoS, match.RetainAsPublished, match.NoLocal, match.SubscriptionIdentifier is { } id ? [id] : null));
+            }
+
+            return;
+        }
+
         var first = t_firstMatch ??= new Dictionary<MqttSession, int>(ReferenceEqualityComparer.Instance);
         first.Clear();
-        var kept = 0;
-        for (var i = 0; i < matches.Count; i++)
+        foreach (var match in matches)
         {
-            var match = matches[i];
             if (first.TryGetValue(match.Session, out var index))
             {
-                var merged = matches[index];
-                matches[index] = merged with
+                var merged = targets[index];
+                var ids = merged.SubscriptionIds;
+                if (match.SubscriptionIdentifier is { } id)
+                {
+                    (ids ??= []).Add(id);
+                }
+
+                targets[index] = merged with
                 {
                     QoS = (MqttQualityOfService)Math.Max((byte)merged.QoS, (byte)match.QoS),
                     RetainAsPublished = merged.RetainAsPublished | match.RetainAsPublished,
                     NoLocal = merged.NoLocal & match.NoLocal,
+                    SubscriptionIds = ids,
                 };
                 continue;
             }
 
-            first[match.Session] = kept;
-            matches[kept++] = match;
+            first[match.Session] = targets.Count;
+            targets.Add(new DeliveryTarget(match.Session, match.QoS, match.RetainAsPublished, match.NoLocal, match.SubscriptionIdentifier is { } sid ? [sid] : null));
         }
 
-        matches.RemoveRange(kept, matches.Count - kept);
         first.Clear();
     }
 
@@ -260,6 +281,13 @@ public sealed partial class MqttBroker
     {
         foreach (var retained in RetainedMessages.Match(subscription.Filter))
         {
+            if (retained.RemainingExpiry(TimeProvider) == 0)
+            {
+                // A retained message whose Message Expiry Interval has passed is no longer sent (section 3.3.2.3.3).
+                RetainedMessages.Remove(retained.Topic);
+                continue;
+            }
+
             var qos = (MqttQualityOfService)Math.Min((byte)retained.QoS, (byte)subscription.QoS);
             subscription.Session.Enqueue(new OutboundMessage(retained, qos, retain: true, subscription.SubscriptionIdentifier is { } id ? [id] : null), out _);
         }
@@ -267,12 +295,13 @@ public sealed partial class MqttBroker
 
     /// <summary>
     /// Attaches a connection that sent CONNECT to its session: closes any connection already using the client
-    /// identifier [MQTT-3.1.4-2], discards the old state when either side asks for a clean session
-    /// [MQTT-3.1.2-6], and reports whether a session was present [MQTT-3.2.2-2].
+    /// identifier [MQTT-3.1.4-2] (MQTT 5.0: [MQTT-3.1.4-3]), discards the old state when Clean Start / Clean
+    /// Session is 1 [MQTT-3.1.2-4] (3.1.1: [MQTT-3.1.2-6]), cancels a pending session expiry and delayed will
+    /// [MQTT-3.1.3-9], and reports whether a session was present [MQTT-3.2.2-2].
     /// </summary>
-    internal async Task<(MqttSession Session, bool Present)> AttachSessionAsync(MqttConnection connection, string clientId, bool cleanSession, MqttProtocolVersion version)
+    internal async Task<(MqttSession Session, bool Present)> AttachSessionAsync(MqttConnection connection, string clientId, bool cleanStart, MqttProtocolVersion version, uint expiryInterval)
     {
-        var gate = _clientIdGates[(uint)StringComparer.Ordinal.GetHashCode(clientId) % (uint)_clientIdGates.Length];
+        var gate = ClientIdGate(clientId);
         await gate.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -281,14 +310,14 @@ public sealed partial class MqttBroker
                 await old.CloseAsync(MqttCloseReason.SessionTakenOver).ConfigureAwait(false);
             }
 
-            if (_sessions.TryGetValue(clientId, out existing) && (cleanSession || existing.CleanSession))
+            if (_sessions.TryGetValue(clientId, out existing) && cleanStart)
             {
                 await EndSessionAsync(existing, MqttSessionTerminationReason.ReplacedByCleanSession).ConfigureAwait(false);
                 existing = null;
             }
 
             var present = existing is not null;
-            var session = existing ?? new MqttSession(clientId, cleanSession, Options);
+            var session = existing ?? new MqttSession(clientId, Options);
             if (!present)
             {
                 _sessions[clientId] = session;
@@ -297,8 +326,14 @@ public sealed partial class MqttBroker
 
             lock (session.Gate)
             {
+                // Back online in time: the session does not expire and a delayed will is not sent [MQTT-3.1.3-9].
+                session.ExpiryTimer?.Dispose();
+                session.ExpiryTimer = null;
+                session.PendingWill?.Timer.Dispose();
+                session.PendingWill = null;
                 session.Connection = connection;
                 session.ProtocolVersion = version;
+                session.ExpiryInterval = expiryInterval;
             }
 
             return (session, present);
@@ -309,7 +344,14 @@ public sealed partial class MqttBroker
         }
     }
 
-    /// <summary>Cleanup after a connection closed: detach, end a clean session, publish the will, tell the hooks.</summary>
+    private SemaphoreSlim ClientIdGate(string clientId) =>
+        _clientIdGates[(uint)StringComparer.Ordinal.GetHashCode(clientId) % (uint)_clientIdGates.Length];
+
+    /// <summary>
+    /// Cleanup after a connection closed: detach; end the session now when its expiry interval is 0, or schedule
+    /// its expiry counted from now; publish the will now, or after its MQTT 5.0 Will Delay Interval (or at session
+    /// end if that comes first); tell the hooks.
+    /// </summary>
     internal async Task OnConnectionClosedAsync(MqttConnection connection, MqttCloseReason reason, Protocol.Packets.MqttWill? will)
     {
         if (connection.Client is not { } client || connection.Session is not { } session)
@@ -317,6 +359,8 @@ public sealed partial class MqttBroker
             return;
         }
 
+        var willMessage = will is null ? null : CreateWillMessage(client, will);
+        var willDelay = connection.ProtocolVersion == MqttProtocolVersion.V500 ? will?.Properties?.WillDelayInterval ?? 0 : 0;
         bool detached;
         lock (session.Gate)
         {
@@ -324,17 +368,27 @@ public sealed partial class MqttBroker
             if (detached)
             {
                 session.Connection = null;
+                if (!session.EndsWithConnection && session.ExpiryInterval != uint.MaxValue)
+                {
+                    session.ExpiryTimer = new DeadlineTimer(TimeProvider, TimeSpan.FromSeconds(session.ExpiryInterval), () => Track(ExpireSessionAsync(session)));
+                }
+
+                if (willMessage is not null && willDelay > 0 && !session.EndsWithConnection)
+                {
+                    session.PendingWill = (willMessage, client, new DeadlineTimer(TimeProvider, TimeSpan.FromSeconds(willDelay), () => Track(PublishPendingWillAsync(session))));
+                    willMessage = null;
+                }
             }
         }
 
-        if (detached && session.CleanSession)
+        if (detached && session.EndsWithConnection)
         {
             await EndSessionAsync(session, MqttSessionTerminationReason.CleanSessionClosed).ConfigureAwait(false);
         }
 
-        if (will is not null)
+        if (willMessage is not null)
         {
-            await PublishWillAsync(client, will).ConfigureAwait(false);
+            await PublishWillAsync(client, willMessage).ConfigureAwait(false);
         }
 
         if (Hooks.HasHooks)
@@ -343,32 +397,78 @@ public sealed partial class MqttBroker
         }
     }
 
-    /// <summary>
-    /// The will goes out when the connection closes without DISCONNECT [MQTT-3.1.2-8], with its QoS and retain
-    /// flag [MQTT-3.1.2-14] [MQTT-3.1.2-17] (3.1.1 numbering differs), after the will hook.
-    /// </summary>
-    private async Task PublishWillAsync(MqttClientInfo client, Protocol.Packets.MqttWill will)
+    private async Task ExpireSessionAsync(MqttSession session)
     {
-        var message = new MqttApplicationMessage
+        var gate = ClientIdGate(session.ClientId);
+        await gate.WaitAsync().ConfigureAwait(false);
+        try
         {
-            Topic = will.Topic,
-            Payload = will.Payload,
-            QoS = will.QoS,
-            Retain = will.Retain,
-            Properties = will.Properties is { } p
-                ? new MqttProperties
-                {
-                    PayloadFormatIndicator = p.PayloadFormatIndicator,
-                    MessageExpiryInterval = p.MessageExpiryInterval,
-                    ContentType = p.ContentType,
-                    ResponseTopic = p.ResponseTopic,
-                    CorrelationData = p.CorrelationData,
-                    UserProperties = p.UserProperties,
-                }
-                : null,
-            SenderClientId = client.ClientId,
-        };
+            if (session.Connection is null)
+            {
+                await EndSessionAsync(session, MqttSessionTerminationReason.Expired).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
 
+    private async Task PublishPendingWillAsync(MqttSession session)
+    {
+        (MqttApplicationMessage Message, MqttClientInfo Client, DeadlineTimer Timer)? pending;
+        lock (session.Gate)
+        {
+            pending = session.PendingWill;
+            session.PendingWill = null;
+        }
+
+        if (pending is { } will)
+        {
+            will.Timer.Dispose();
+            await PublishWillAsync(will.Client, will.Message).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Timer callbacks start async work; it is tracked so that a stop waits for it.</summary>
+    private void Track(Task task)
+    {
+        _background.TryAdd(task, 0);
+        task.ContinueWith(static (t, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(t, out _), _background, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private readonly ConcurrentDictionary<Task, byte> _background = new();
+
+    /// <summary>
+    /// The will as a message, with its properties except Will Delay Interval (MQTT 5.0 section 3.1.3.2).
+    /// </summary>
+    private MqttApplicationMessage CreateWillMessage(MqttClientInfo client, Protocol.Packets.MqttWill will) => new()
+    {
+        Topic = will.Topic,
+        Payload = will.Payload,
+        QoS = will.QoS,
+        Retain = will.Retain,
+        Properties = will.Properties is { } p
+            ? new MqttProperties
+            {
+                PayloadFormatIndicator = p.PayloadFormatIndicator,
+                MessageExpiryInterval = p.MessageExpiryInterval,
+                ContentType = p.ContentType,
+                ResponseTopic = p.ResponseTopic,
+                CorrelationData = p.CorrelationData,
+                UserProperties = p.UserProperties,
+            }
+            : null,
+        SenderClientId = client.ClientId,
+    };
+
+    /// <summary>
+    /// The will goes out when the connection closes without a normal DISCONNECT [MQTT-3.1.2-8], with its QoS and
+    /// retain flag [MQTT-3.1.2-14] [MQTT-3.1.2-17] (3.1.1 numbering differs), after the will hook.
+    /// </summary>
+    private async Task PublishWillAsync(MqttClientInfo client, MqttApplicationMessage message)
+    {
+        message.ReceivedTimestamp = TimeProvider.GetTimestamp();
         if (Hooks.HasHooks)
         {
             var context = new MqttWillContext { Client = client, Message = message };
@@ -393,6 +493,10 @@ public sealed partial class MqttBroker
         {
             Subscriptions.Remove(session, subscription.Filter);
         }
+
+        // A delayed will goes out at the latest when its session ends (MQTT 5.0 section 3.1.3.2).
+        session.ExpiryTimer?.Dispose();
+        await PublishPendingWillAsync(session).ConfigureAwait(false);
 
         var dropped = session.Clear();
         SessionStore.SessionRemoved(session.ClientId);
@@ -438,6 +542,7 @@ public sealed partial class MqttBroker
             LogStopTimedOut(Logger, closing.Count(t => !t.IsCompleted));
         }
 
+        await Task.WhenAll(_background.Keys).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (Hooks.HasHooks)
         {
             await Hooks.OnStopAsync().ConfigureAwait(false);

@@ -93,9 +93,20 @@ internal sealed partial class MqttConnection
                 Send(PingRespPacket.Instance);
                 return true;
             case DisconnectPacket disconnect:
-                // After DISCONNECT the will is discarded [MQTT-3.14.4-3] (3.1.1: [MQTT-3.1.2-10]), except that an
-                // MQTT 5.0 client may ask for it with 0x04.
-                _gracefulDisconnect = disconnect.ReasonCode != MqttReasonCode.DisconnectWithWillMessage;
+                if (disconnect.Properties?.SessionExpiryInterval is { } newExpiry)
+                {
+                    if (_connectSessionExpiry == 0 && newExpiry != 0)
+                    {
+                        // Zero in CONNECT cannot become non-zero in DISCONNECT [MQTT-3.14.2-2].
+                        throw new MqttProtocolException(MqttReasonCode.ProtocolError, "DISCONNECT sets a Session Expiry Interval after CONNECT said 0.");
+                    }
+
+                    session.ExpiryInterval = Math.Min(newExpiry, _broker.Options.MaxSessionExpiryInterval);
+                }
+
+                // The will is discarded after a DISCONNECT with reason 0x00 [MQTT-3.1.2-10] [MQTT-3.14.4-3]; any other
+                // MQTT 5.0 reason (0x04 "with will message", or an error) still publishes it.
+                _gracefulDisconnect = disconnect.ReasonCode == MqttReasonCode.Success;
                 SetCloseReason(MqttCloseReason.ClientDisconnected);
                 return false;
             case ConnectPacket:
@@ -132,6 +143,27 @@ internal sealed partial class MqttConnection
         if (clientId.Length > options.MaxClientIdLength)
         {
             return RefuseConnect(MqttReasonCode.ClientIdentifierNotValid, $"client identifier longer than {options.MaxClientIdLength}");
+        }
+
+        if (connect.Will is { } will)
+        {
+            if (will.QoS > options.MaximumQoS)
+            {
+                // A will QoS above the Maximum QoS is refused with 0x9B [MQTT-3.2.2-12].
+                return RefuseConnect(MqttReasonCode.QoSNotSupported, $"will QoS {(int)will.QoS} above the maximum {(int)options.MaximumQoS}");
+            }
+
+            if (will.Retain && !options.RetainAvailable)
+            {
+                // A retained will when retain is not available is refused with 0x9A [MQTT-3.2.2-13].
+                return RefuseConnect(MqttReasonCode.RetainNotSupported, "retained will while retain is not available");
+            }
+
+            if (v5 && options.ValidateUtf8Payloads && will.Properties?.PayloadFormatIndicator == 1 && !System.Text.Unicode.Utf8.IsValid(will.Payload.Span))
+            {
+                // A will marked UTF-8 whose payload is not: 0x99 (MQTT 5.0 section 3.1.3.2.3).
+                return RefuseConnect(MqttReasonCode.PayloadFormatInvalid, "will payload is not valid UTF-8");
+            }
         }
 
         ushort? serverKeepAlive = null;
@@ -180,12 +212,21 @@ internal sealed partial class MqttConnection
             ConnectedAt = Time.GetUtcNow(),
         };
         KeepAlive = keepAlive;
-        CleanSession = connect.CleanSession;
         _will = connect.Will;
 
-        var (session, present) = await _broker.AttachSessionAsync(this, clientId, connect.CleanSession, version).ConfigureAwait(false);
+        // Session expiry: MQTT 5.0 says it in CONNECT (absent means 0: the session ends with the connection);
+        // MQTT 3.x Clean Session 1 means 0, Clean Session 0 the configured default. Capped by the option.
+        var requestedExpiry = v5
+            ? connect.Properties?.SessionExpiryInterval ?? 0
+            : connect.CleanSession ? 0 : options.V3SessionExpiryInterval;
+        var expiry = Math.Min(requestedExpiry, options.MaxSessionExpiryInterval);
+        _connectSessionExpiry = expiry;
+        _maximumPacketSizeToClient = v5 ? connect.Properties?.MaximumPacketSize ?? uint.MaxValue : uint.MaxValue;
+        _requestProblemInformation = !v5 || connect.Properties?.RequestProblemInformation != 0;
+
+        var (session, present) = await _broker.AttachSessionAsync(this, clientId, connect.CleanSession, version, expiry).ConfigureAwait(false);
         Session = session;
-        // Never more unacknowledged QoS 1/2 PUBLISH than the client allows (MQTT 5.0 Receive Maximum) [MQTT-3.3.4-7].
+        // Never more unacknowledged QoS 1/2 PUBLISH than the client allows (MQTT 5.0 Receive Maximum) [MQTT-3.3.4-9].
         session.InflightLimit = v5 && connect.Properties?.ReceiveMaximum is { } receiveMaximum
             ? Math.Min(options.MaxInflightMessages, receiveMaximum)
             : options.MaxInflightMessages;
@@ -195,7 +236,7 @@ internal sealed partial class MqttConnection
         {
             SessionPresent = present,
             ReasonCode = MqttReasonCode.Success,
-            Properties = v5 ? CreateConnAckProperties(assignedClientId, serverKeepAlive) : null,
+            Properties = v5 ? CreateConnAckProperties(connect, assignedClientId, serverKeepAlive, expiry != requestedExpiry ? expiry : null) : null,
         });
 
         // Unacknowledged PUBLISH and PUBREL are re-sent first, with their original identifiers [MQTT-4.4.0-1].
@@ -238,19 +279,34 @@ internal sealed partial class MqttConnection
 
     public ushort KeepAlive { get; private set; }
 
-    public bool CleanSession { get; private set; }
+    private uint _connectSessionExpiry;
+    private uint _maximumPacketSizeToClient = uint.MaxValue;
+    private bool _requestProblemInformation = true;
 
-    private MqttProperties CreateConnAckProperties(string? assignedClientId, ushort? serverKeepAlive) => new()
+    /// <summary>What the broker supports, told to MQTT 5.0 clients in CONNACK (section 3.2.2.3).</summary>
+    private MqttProperties CreateConnAckProperties(ConnectPacket connect, string? assignedClientId, ushort? serverKeepAlive, uint? grantedSessionExpiry)
     {
-        AssignedClientIdentifier = assignedClientId,
-        ServerKeepAlive = serverKeepAlive,
-        MaximumPacketSize = (uint)_broker.Options.MaxPacketSize,
-        ReceiveMaximum = ushort.MaxValue,
-        // Until MQTT 5.0 topic aliases and shared subscriptions are implemented, say so [MQTT-3.2.2-17].
-        TopicAliasMaximum = 0,
-        SharedSubscriptionAvailable = 0,
-        SubscriptionIdentifierAvailable = 0,
-    };
+        var options = _broker.Options;
+        return new MqttProperties
+        {
+            // The granted expiry is sent only when it differs from the request (section 3.2.2.3.2).
+            SessionExpiryInterval = grantedSessionExpiry,
+            AssignedClientIdentifier = assignedClientId,
+            ServerKeepAlive = serverKeepAlive,
+            MaximumPacketSize = (uint)options.MaxPacketSize,
+            ReceiveMaximum = (ushort)options.ReceiveMaximum,
+            // Absent means 2; only 0 or 1 may be sent [MQTT-3.2.2-9].
+            MaximumQoS = options.MaximumQoS < MqttQualityOfService.ExactlyOnce ? (byte)options.MaximumQoS : null,
+            RetainAvailable = options.RetainAvailable ? null : (byte)0,
+            WildcardSubscriptionAvailable = options.WildcardSubscriptionAvailable ? null : (byte)0,
+            SubscriptionIdentifierAvailable = options.SubscriptionIdentifiersAvailable ? null : (byte)0,
+            // Until topic aliases and shared subscriptions are implemented, say so [MQTT-3.2.2-17].
+            TopicAliasMaximum = 0,
+            SharedSubscriptionAvailable = 0,
+            // Response Information only when asked for (section 3.1.2.11.6).
+            ResponseInformation = connect.Properties?.RequestResponseInformation == 1 ? options.ResponseInformation : null,
+        };
+    }
 
     private bool RefuseConnect(MqttReasonCode code, string why)
     {
@@ -280,6 +336,25 @@ internal sealed partial class MqttConnection
             }
         }
 
+        var options = _broker.Options;
+        if (view.QoS > options.MaximumQoS)
+        {
+            // A PUBLISH above the advertised Maximum QoS: DISCONNECT 0x9B [MQTT-3.2.2-11].
+            throw new MqttProtocolException(MqttReasonCode.QoSNotSupported, $"PUBLISH QoS {(int)view.QoS} above the maximum.");
+        }
+
+        if (view.Retain && !options.RetainAvailable)
+        {
+            // RETAIN set while Retain Available is 0: DISCONNECT 0x9A [MQTT-3.2.2-14].
+            throw new MqttProtocolException(MqttReasonCode.RetainNotSupported, "Retained PUBLISH while retain is not available.");
+        }
+
+        if (view.QoS == MqttQualityOfService.ExactlyOnce && v5 && session.InboundQoS2Count >= options.ReceiveMaximum)
+        {
+            // More unacknowledged QoS 2 PUBLISH than our Receive Maximum [MQTT-3.3.4-7]: DISCONNECT 0x93 (section 3.3.4).
+            throw new MqttProtocolException(MqttReasonCode.ReceiveMaximumExceeded, $"More than {options.ReceiveMaximum} QoS 2 messages in flight.");
+        }
+
         if (view.QoS == MqttQualityOfService.ExactlyOnce && !session.AddInboundQoS2(view.PacketId))
         {
             // A duplicate of a QoS 2 message whose PUBREL has not arrived: acknowledge again, do not route again
@@ -298,9 +373,12 @@ internal sealed partial class MqttConnection
             SenderClientId = session.ClientId,
         };
 
-        var code = CountLevels(message.Topic) > _broker.Options.MaxTopicLevels
-            ? MqttReasonCode.TopicNameInvalid
-            : await _broker.PublishAsync(message, Client).ConfigureAwait(false);
+        message.ReceivedTimestamp = Time.GetTimestamp();
+        var code = CountLevels(message.Topic) > options.MaxTopicLevels ? MqttReasonCode.TopicNameInvalid
+            // A payload marked UTF-8 that is not: 0x99 when the broker checks (section 3.3.2.3.2).
+            : v5 && options.ValidateUtf8Payloads && view.Properties?.PayloadFormatIndicator == 1 && !System.Text.Unicode.Utf8.IsValid(message.Payload.Span)
+                ? MqttReasonCode.PayloadFormatInvalid
+                : await _broker.PublishAsync(message, Client).ConfigureAwait(false);
 
         switch (view.QoS)
         {
@@ -332,6 +410,11 @@ internal sealed partial class MqttConnection
         var codes = new List<MqttReasonCode>(subscribe.Filters.Count);
         List<(Subscription Subscription, bool IsNew)>? granted = null;
         var subscriptionId = subscribe.Properties?.SubscriptionIdentifiers?[0];
+        if (subscriptionId is not null && !_broker.Options.SubscriptionIdentifiersAvailable)
+        {
+            // Subscription identifiers when not available: DISCONNECT 0xA1 (section 3.2.2.3.13).
+            throw new MqttProtocolException(MqttReasonCode.SubscriptionIdentifiersNotSupported, "Subscription identifiers are not available.");
+        }
 
         foreach (var filter in subscribe.Filters)
         {
@@ -345,9 +428,10 @@ internal sealed partial class MqttConnection
             {
                 code = MqttReasonCode.TopicFilterInvalid;
             }
-            else if (subscriptionId is not null)
+            else if (!_broker.Options.WildcardSubscriptionAvailable && MqttTopic.HasWildcards(filter.Filter))
             {
-                code = MqttReasonCode.SubscriptionIdentifiersNotSupported;
+                // Wildcards refused when not available: 0xA2 (section 3.2.2.3.14; 0x80 for 3.x).
+                code = MqttReasonCode.WildcardSubscriptionsNotSupported;
             }
             else if (!session.HasSubscription(filter.Filter) && session.SubscriptionCount >= _broker.Options.MaxSubscriptionsPerClient)
             {
@@ -355,7 +439,8 @@ internal sealed partial class MqttConnection
             }
             else
             {
-                var qos = filter.MaximumQoS;
+                // Never more than the broker's Maximum QoS: the grant is lowered (section 3.2.2.3.4).
+                var qos = (MqttQualityOfService)Math.Min((byte)filter.MaximumQoS, (byte)_broker.Options.MaximumQoS);
                 MqttReasonCode? refusal = null;
                 if (_broker.Hooks.HasHooks)
                 {

@@ -29,6 +29,9 @@ internal sealed partial class MqttConnection
         [LoggerMessage(7, LogLevel.Debug, "Client {ClientId} closed the connection inside a packet ({Bytes} bytes left).")]
         public static partial void TruncatedPacket(ILogger logger, string? clientId, long bytes);
 
+        [LoggerMessage(9, LogLevel.Information, "Message on {Topic} for client {ClientId} dropped: larger than its Maximum Packet Size {Maximum}.")]
+        public static partial void MessageTooLarge(ILogger logger, string clientId, string topic, uint maximum);
+
         [LoggerMessage(8, LogLevel.Error, "Connection of client {ClientId} failed.")]
         public static partial void ConnectionFailed(ILogger logger, string? clientId, Exception exception);
     }

@@ -9,7 +9,7 @@ namespace Gmqtt.Broker;
 /// inbound QoS 2 identifiers. It outlives connections when Clean Session is 0. All mutable state is guarded by
 /// the session's own lock, never a global one; routing to one session never waits on another.
 /// </summary>
-internal sealed class MqttSession(string clientId, bool cleanSession, MqttBrokerOptions options)
+internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
 {
     private readonly Queue<OutboundMessage> _queue = new();
     private readonly Dictionary<ushort, OutboundMessage> _inflight = [];
@@ -20,7 +20,20 @@ internal sealed class MqttSession(string clientId, bool cleanSession, MqttBroker
 
     public string ClientId { get; } = clientId;
 
-    public bool CleanSession { get; } = cleanSession;
+    /// <summary>
+    /// Seconds the session outlives its connection: 0 ends it with the connection (Clean Session 1 in 3.x),
+    /// <see cref="uint.MaxValue"/> never expires. Counted from the disconnect, not from the connect.
+    /// </summary>
+    public uint ExpiryInterval { get; set; }
+
+    /// <summary>Whether the session ends when its connection closes.</summary>
+    public bool EndsWithConnection => ExpiryInterval == 0;
+
+    /// <summary>The timer that ends an offline session when its expiry interval passes; disposed on reconnect.</summary>
+    public DeadlineTimer? ExpiryTimer { get; set; }
+
+    /// <summary>An MQTT 5.0 will waiting for its Will Delay Interval; cancelled by a reconnect [MQTT-3.1.3-9].</summary>
+    public (MqttApplicationMessage Message, Hooks.MqttClientInfo Client, DeadlineTimer Timer)? PendingWill { get; set; }
 
     public MqttProtocolVersion ProtocolVersion { get; set; }
 
@@ -136,14 +149,22 @@ internal sealed class MqttSession(string clientId, bool cleanSession, MqttBroker
     /// <summary>
     /// Moves queued messages into <paramref name="batch"/> while the in-flight window allows, in queue order.
     /// QoS 1/2 messages get a packet identifier and enter the in-flight set; a QoS 0 message behind a full window
-    /// waits too, so that messages are never reordered [MQTT-4.6.0-6].
+    /// waits too, so that messages are never reordered [MQTT-4.6.0-6]. Messages whose MQTT 5.0 Message Expiry
+    /// Interval has passed are not sent [MQTT-3.3.2-5]; they go to <paramref name="expired"/>.
     /// </summary>
-    public void TakeSendable(List<OutboundMessage> batch, int maxBatch)
+    public void TakeSendable(List<OutboundMessage> batch, int maxBatch, TimeProvider time, ref List<OutboundMessage>? expired)
     {
         lock (Gate)
         {
             while (batch.Count < maxBatch && _queue.TryPeek(out var next))
             {
+                if (next.Message.Properties?.MessageExpiryInterval is not null && next.Message.RemainingExpiry(time) == 0)
+                {
+                    _queue.Dequeue();
+                    (expired ??= []).Add(next);
+                    continue;
+                }
+
                 if (next.QoS > MqttQualityOfService.AtMostOnce)
                 {
                     if (_inflight.Count >= InflightLimit)
@@ -203,6 +224,18 @@ internal sealed class MqttSession(string clientId, bool cleanSession, MqttBroker
 
             message.Released = true;
             return true;
+        }
+    }
+
+    /// <summary>Inbound QoS 2 exchanges waiting for PUBREL: what counts against the broker's Receive Maximum.</summary>
+    public int InboundQoS2Count
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _inboundQoS2.Count;
+            }
         }
     }
 

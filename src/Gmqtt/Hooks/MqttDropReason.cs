@@ -9,4 +9,8 @@ public enum MqttDropReason
     OfflineQoS0,
     /// <summary>The session ended with the message still queued.</summary>
     SessionEnded,
+    /// <summary>Its MQTT 5.0 Message Expiry Interval passed before it could be sent [MQTT-3.3.2-5].</summary>
+    Expired,
+    /// <summary>It is larger than the Maximum Packet Size the client accepts [MQTT-3.1.2-25].</summary>
+    PacketTooLarge,
 }

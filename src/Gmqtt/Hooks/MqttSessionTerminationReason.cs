@@ -9,4 +9,6 @@ public enum MqttSessionTerminationReason
     ReplacedByCleanSession,
     /// <summary>Ended through the server-side API.</summary>
     AdministrativeAction,
+    /// <summary>Its Session Expiry Interval passed while the client was offline.</summary>
+    Expired,
 }
