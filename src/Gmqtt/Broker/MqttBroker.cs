@@ -129,10 +129,16 @@ public sealed partial class MqttBroker
         }
 
         message.ReceivedTimestamp = TimeProvider.GetTimestamp();
-        return PublishAsync(message, client: null).AsTask();
+        return PublishCoreAsync(message, client: null);
     }
 
-    internal async ValueTask<MqttReasonCode> PublishAsync(MqttApplicationMessage message, MqttClientInfo? client)
+    private async Task<MqttReasonCode> PublishCoreAsync(MqttApplicationMessage message, MqttClientInfo? client) =>
+        (await PublishAsync(message, client).ConfigureAwait(false)).Code;
+
+    /// <summary>The outcome of routing one message: the reason code for PUBACK/PUBREC and a hook's reason string.</summary>
+    internal readonly record struct PublishResult(MqttReasonCode Code, string? ReasonString = null);
+
+    internal async ValueTask<PublishResult> PublishAsync(MqttApplicationMessage message, MqttClientInfo? client)
     {
         if (Hooks.HasHooks)
         {
@@ -141,7 +147,7 @@ public sealed partial class MqttBroker
             await Hooks.OnPublishAsync(context).ConfigureAwait(false);
             if (context.ReasonCode is { } refused && refused >= MqttReasonCode.UnspecifiedError)
             {
-                return refused;
+                return new PublishResult(refused, context.ReasonString);
             }
         }
 
@@ -168,7 +174,7 @@ public sealed partial class MqttBroker
             }
         }
 
-        return delivered == 0 ? MqttReasonCode.NoMatchingSubscribers : MqttReasonCode.Success;
+        return new PublishResult(delivered == 0 ? MqttReasonCode.NoMatchingSubscribers : MqttReasonCode.Success);
     }
 
     /// <summary>

@@ -193,7 +193,7 @@ internal sealed partial class MqttConnection
             await _broker.Hooks.OnConnectAsync(context).ConfigureAwait(false);
             if (context.ReasonCode != MqttReasonCode.Success)
             {
-                return RefuseConnect(context.ReasonCode, "refused by a hook");
+                return RefuseConnect(context.ReasonCode, "refused by a hook", context.ReasonString);
             }
 
             if (context.ClientId != clientId)
@@ -308,11 +308,15 @@ internal sealed partial class MqttConnection
         };
     }
 
-    private bool RefuseConnect(MqttReasonCode code, string why)
+    private bool RefuseConnect(MqttReasonCode code, string why, string? reasonString = null)
     {
         Log.ConnectRefused(_logger, _reader.ProtocolVersion, Info.RemoteEndPoint, code, why);
         // A refusing CONNACK has Session Present 0 [MQTT-3.2.2-4] and the connection is closed [MQTT-3.2.2-5].
-        Send(new ConnAckPacket { ReasonCode = code });
+        Send(new ConnAckPacket
+        {
+            ReasonCode = code,
+            Properties = reasonString is not null && _reader.ProtocolVersion == MqttProtocolVersion.V500 ? new MqttProperties { ReasonString = reasonString } : null,
+        });
         SetCloseReason(MqttCloseReason.ConnectRefused);
         return false;
     }
@@ -374,17 +378,18 @@ internal sealed partial class MqttConnection
         };
 
         message.ReceivedTimestamp = Time.GetTimestamp();
-        var code = CountLevels(message.Topic) > options.MaxTopicLevels ? MqttReasonCode.TopicNameInvalid
+        var (code, reasonString) = CountLevels(message.Topic) > options.MaxTopicLevels ? new MqttBroker.PublishResult(MqttReasonCode.TopicNameInvalid)
             // A payload marked UTF-8 that is not: 0x99 when the broker checks (section 3.3.2.3.2).
             : v5 && options.ValidateUtf8Payloads && view.Properties?.PayloadFormatIndicator == 1 && !System.Text.Unicode.Utf8.IsValid(message.Payload.Span)
-                ? MqttReasonCode.PayloadFormatInvalid
+                ? new MqttBroker.PublishResult(MqttReasonCode.PayloadFormatInvalid)
                 : await _broker.PublishAsync(message, Client).ConfigureAwait(false);
+        var ackProperties = reasonString is not null && v5 ? new MqttProperties { ReasonString = reasonString } : null;
 
         switch (view.QoS)
         {
             case MqttQualityOfService.AtLeastOnce:
                 // QoS 1: PUBACK with the same identifier [MQTT-4.3.2-4 in 3.1.1 numbering: -2].
-                Send(new PubAckPacket { PacketId = view.PacketId, ReasonCode = code });
+                Send(new PubAckPacket { PacketId = view.PacketId, ReasonCode = code, Properties = ackProperties });
                 break;
             case MqttQualityOfService.ExactlyOnce:
                 if (code >= MqttReasonCode.UnspecifiedError)
@@ -396,7 +401,7 @@ internal sealed partial class MqttConnection
                     _broker.SessionStore.InboundQoS2Changed(session.ClientId, view.PacketId, pending: true);
                 }
 
-                Send(new PubRecPacket { PacketId = view.PacketId, ReasonCode = code });
+                Send(new PubRecPacket { PacketId = view.PacketId, ReasonCode = code, Properties = ackProperties });
                 break;
         }
 
@@ -408,6 +413,7 @@ internal sealed partial class MqttConnection
         var session = Session!;
         var v5 = ProtocolVersion == MqttProtocolVersion.V500;
         var codes = new List<MqttReasonCode>(subscribe.Filters.Count);
+        string? reasonString = null;
         List<(Subscription Subscription, bool IsNew)>? granted = null;
         var subscriptionId = subscribe.Properties?.SubscriptionIdentifiers?[0];
         if (subscriptionId is not null && !_broker.Options.SubscriptionIdentifiersAvailable)
@@ -442,17 +448,20 @@ internal sealed partial class MqttConnection
                 // Never more than the broker's Maximum QoS: the grant is lowered (section 3.2.2.3.4).
                 var qos = (MqttQualityOfService)Math.Min((byte)filter.MaximumQoS, (byte)_broker.Options.MaximumQoS);
                 MqttReasonCode? refusal = null;
+                string? refusalReason = null;
                 if (_broker.Hooks.HasHooks)
                 {
                     var context = new MqttSubscribeContext { Client = Client!, Filter = filter, GrantedQoS = qos };
                     await _broker.Hooks.OnSubscribeAsync(context).ConfigureAwait(false);
                     qos = (MqttQualityOfService)Math.Min((byte)context.GrantedQoS, (byte)qos);
                     refusal = context.ReasonCode;
+                    refusalReason = context.ReasonString;
                 }
 
                 if (refusal is { } refused && refused >= MqttReasonCode.UnspecifiedError)
                 {
                     code = refused;
+                    reasonString ??= refusalReason;
                 }
                 else
                 {
@@ -469,7 +478,12 @@ internal sealed partial class MqttConnection
         }
 
         // SUBACK has the SUBSCRIBE's identifier [MQTT-3.8.4-2] and one code per filter, in order [MQTT-3.8.4-6] [MQTT-3.9.3-1].
-        Send(new SubAckPacket { PacketId = subscribe.PacketId, ReasonCodes = codes });
+        Send(new SubAckPacket
+        {
+            PacketId = subscribe.PacketId,
+            ReasonCodes = codes,
+            Properties = reasonString is not null && v5 ? new MqttProperties { ReasonString = reasonString } : null,
+        });
 
         if (granted is null)
         {
@@ -498,6 +512,7 @@ internal sealed partial class MqttConnection
     {
         var session = Session!;
         var codes = new List<MqttReasonCode>(unsubscribe.Filters.Count);
+        string? reasonString = null;
         foreach (var filter in unsubscribe.Filters)
         {
             if (_broker.Hooks.HasHooks)
@@ -507,6 +522,7 @@ internal sealed partial class MqttConnection
                 if (context.ReasonCode is { } refused && refused >= MqttReasonCode.UnspecifiedError)
                 {
                     codes.Add(refused);
+                    reasonString ??= context.ReasonString;
                     continue;
                 }
             }
@@ -525,7 +541,12 @@ internal sealed partial class MqttConnection
         }
 
         // UNSUBACK is sent even when nothing matched [MQTT-3.10.4-5], with the same identifier [MQTT-3.10.4-4].
-        Send(new UnsubAckPacket { PacketId = unsubscribe.PacketId, ReasonCodes = codes });
+        Send(new UnsubAckPacket
+        {
+            PacketId = unsubscribe.PacketId,
+            ReasonCodes = codes,
+            Properties = reasonString is not null && ProtocolVersion == MqttProtocolVersion.V500 ? new MqttProperties { ReasonString = reasonString } : null,
+        });
     }
 
     private static int CountLevels(string topic) => topic.AsSpan().Count('/') + 1;

@@ -37,4 +37,7 @@ public sealed class MqttConnectContext
     /// return code (<see cref="MqttReasonCodes.ToConnectReturnCode"/>).
     /// </summary>
     public MqttReasonCode ReasonCode { get; set; }
+
+    /// <summary>MQTT 5.0: a human-readable reason sent with a refusal (unless the client asked for no problem information).</summary>
+    public string? ReasonString { get; set; }
 }

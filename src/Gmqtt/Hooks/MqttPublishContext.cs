@@ -16,4 +16,7 @@ public sealed class MqttPublishContext
     /// publisher is still acknowledged (MQTT 5.0 with this reason code), so it does not resend.
     /// </summary>
     public MqttReasonCode? ReasonCode { get; set; }
+
+    /// <summary>MQTT 5.0: a human-readable reason sent with a refusal (unless the client asked for no problem information).</summary>
+    public string? ReasonString { get; set; }
 }

@@ -16,4 +16,7 @@ public sealed class MqttSubscribeContext
 
     /// <summary>Set to a failure code (0x80 and above, e.g. <see cref="MqttReasonCode.NotAuthorized"/>) to refuse; MQTT 3.x sees 0x80.</summary>
     public MqttReasonCode? ReasonCode { get; set; }
+
+    /// <summary>MQTT 5.0: a human-readable reason sent with a refusal (unless the client asked for no problem information).</summary>
+    public string? ReasonString { get; set; }
 }

@@ -13,4 +13,7 @@ public sealed class MqttUnsubscribeContext
 
     /// <summary>Set to a failure code to keep the subscription (MQTT 5.0 clients see it in UNSUBACK).</summary>
     public MqttReasonCode? ReasonCode { get; set; }
+
+    /// <summary>MQTT 5.0: a human-readable reason sent with a refusal (unless the client asked for no problem information).</summary>
+    public string? ReasonString { get; set; }
 }
