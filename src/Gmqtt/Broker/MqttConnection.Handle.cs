@@ -17,13 +17,20 @@ internal sealed partial class MqttConnection
         var type = (MqttPacketType)(header >> 4);
         if (Client is null)
         {
+            if (_auth is not null)
+            {
+                // MQTT 5.0 enhanced authentication under way: AUTH or DISCONNECT until CONNACK (MqttConnection.Auth.cs).
+                return await HandleConnectAuthAsync(_reader.ReadPacket(header, body)).ConfigureAwait(false);
+            }
+
             if (type != MqttPacketType.Connect)
             {
                 // The first packet from the client MUST be CONNECT [MQTT-3.1.0-1].
                 throw new MqttProtocolException(MqttReasonCode.ProtocolError, $"The first packet is {type}, not CONNECT.");
             }
 
-            return await HandleConnectAsync((ConnectPacket)_reader.ReadPacket(header, body)).ConfigureAwait(false);
+            var connect = (ConnectPacket)_reader.ReadPacket(header, body);
+            return await (UsesEnhancedAuth(connect) ? BeginEnhancedAuthAsync(connect) : HandleConnectAsync(connect)).ConfigureAwait(false);
         }
 
         if (type == MqttPacketType.Publish)
@@ -98,6 +105,8 @@ internal sealed partial class MqttConnection
                 _gracefulDisconnect = disconnect.ReasonCode != MqttReasonCode.DisconnectWithWillMessage;
                 SetCloseReason(MqttCloseReason.ClientDisconnected);
                 return false;
+            case AuthPacket auth:
+                return await HandleAuthAsync(auth).ConfigureAwait(false); // Re-authentication (MqttConnection.Auth.cs).
             case ConnectPacket:
                 // A second CONNECT is a protocol violation [MQTT-3.1.0-2].
                 throw new MqttProtocolException(MqttReasonCode.ProtocolError, "A second CONNECT was received.");
@@ -161,7 +170,7 @@ internal sealed partial class MqttConnection
             await _broker.Hooks.OnConnectAsync(context).ConfigureAwait(false);
             if (context.ReasonCode != MqttReasonCode.Success)
             {
-                return RefuseConnect(context.ReasonCode, "refused by a hook");
+                return RefuseConnect(context.ReasonCode, "refused by a hook", RefusalProperties(context));
             }
 
             if (context.ClientId != clientId)
@@ -250,13 +259,15 @@ internal sealed partial class MqttConnection
         TopicAliasMaximum = 0,
         SharedSubscriptionAvailable = 0,
         SubscriptionIdentifierAvailable = 0,
+        AuthenticationMethod = _auth?.Method, // Enhanced authentication echoes the method [MQTT-4.12.0-5] [MQTT-4.12.0-6].
+        AuthenticationData = _auth?.ConnAckData,
     };
 
-    private bool RefuseConnect(MqttReasonCode code, string why)
+    private bool RefuseConnect(MqttReasonCode code, string why, MqttProperties? properties = null)
     {
         Log.ConnectRefused(_logger, _reader.ProtocolVersion, Info.RemoteEndPoint, code, why);
         // A refusing CONNACK has Session Present 0 [MQTT-3.2.2-4] and the connection is closed [MQTT-3.2.2-5].
-        Send(new ConnAckPacket { ReasonCode = code });
+        Send(new ConnAckPacket { ReasonCode = code, Properties = properties });
         SetCloseReason(MqttCloseReason.ConnectRefused);
         return false;
     }
