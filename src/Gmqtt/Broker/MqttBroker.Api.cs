@@ -18,8 +18,25 @@ public sealed partial class MqttBroker
 
     /// <summary>Closes the client's connection; with <paramref name="endSession"/>, also discards its session.</summary>
     /// <returns>False when there was neither a connection nor (with <paramref name="endSession"/>) a session.</returns>
-    public async Task<bool> DisconnectClientAsync(string clientId, bool endSession = false)
+    public Task<bool> DisconnectClientAsync(string clientId, bool endSession = false) =>
+        DisconnectClientAsync(clientId, endSession, MqttReasonCode.AdministrativeAction);
+
+    /// <summary>
+    /// Closes the client's connection, telling an MQTT 5.0 client why with <paramref name="reasonCode"/> in DISCONNECT
+    /// (MQTT 3.x clients are simply disconnected); with <paramref name="endSession"/>, also discards its session.
+    /// </summary>
+    /// <param name="clientId">The client identifier.</param>
+    /// <param name="endSession">Whether to discard the session as well.</param>
+    /// <param name="reasonCode">A reason code a server may send in DISCONNECT, e.g. <see cref="MqttReasonCode.UseAnotherServer"/>.</param>
+    /// <param name="serverReference">For a redirection (0x9C Use another server, 0x9D Server moved; section 4.11), where to go.</param>
+    /// <returns>False when there was neither a connection nor (with <paramref name="endSession"/>) a session.</returns>
+    public async Task<bool> DisconnectClientAsync(string clientId, bool endSession, MqttReasonCode reasonCode, string? serverReference = null)
     {
+        if (!MqttReasonCodes.IsAllowed(MqttPacketType.Disconnect, reasonCode) || reasonCode == MqttReasonCode.DisconnectWithWillMessage)
+        {
+            throw new ArgumentOutOfRangeException(nameof(reasonCode), reasonCode, "Not a reason code the server may send in DISCONNECT.");
+        }
+
         if (!_sessions.TryGetValue(clientId, out var session))
         {
             return false;
@@ -28,7 +45,7 @@ public sealed partial class MqttBroker
         var connection = session.Connection;
         if (connection is not null)
         {
-            await connection.CloseAsync(MqttCloseReason.AdministrativeAction).ConfigureAwait(false);
+            await connection.CloseAsync(MqttCloseReason.AdministrativeAction, reasonCode, serverReference).ConfigureAwait(false);
         }
 
         if (endSession)

@@ -17,13 +17,20 @@ internal sealed partial class MqttConnection
         var type = (MqttPacketType)(header >> 4);
         if (Client is null)
         {
+            if (_auth is not null)
+            {
+                // MQTT 5.0 enhanced authentication under way: AUTH or DISCONNECT until CONNACK (MqttConnection.Auth.cs).
+                return await HandleConnectAuthAsync(_reader.ReadPacket(header, body)).ConfigureAwait(false);
+            }
+
             if (type != MqttPacketType.Connect)
             {
                 // The first packet from the client MUST be CONNECT [MQTT-3.1.0-1].
                 throw new MqttProtocolException(MqttReasonCode.ProtocolError, $"The first packet is {type}, not CONNECT.");
             }
 
-            return await HandleConnectAsync((ConnectPacket)_reader.ReadPacket(header, body)).ConfigureAwait(false);
+            var connect = (ConnectPacket)_reader.ReadPacket(header, body);
+            return await (UsesEnhancedAuth(connect) ? BeginEnhancedAuthAsync(connect) : HandleConnectAsync(connect)).ConfigureAwait(false);
         }
 
         if (type == MqttPacketType.Publish)
@@ -109,6 +116,8 @@ internal sealed partial class MqttConnection
                 _gracefulDisconnect = disconnect.ReasonCode == MqttReasonCode.Success;
                 SetCloseReason(MqttCloseReason.ClientDisconnected);
                 return false;
+            case AuthPacket auth:
+                return await HandleAuthAsync(auth).ConfigureAwait(false); // Re-authentication (MqttConnection.Auth.cs).
             case ConnectPacket:
                 // A second CONNECT is a protocol violation [MQTT-3.1.0-2].
                 throw new MqttProtocolException(MqttReasonCode.ProtocolError, "A second CONNECT was received.");
@@ -193,7 +202,7 @@ internal sealed partial class MqttConnection
             await _broker.Hooks.OnConnectAsync(context).ConfigureAwait(false);
             if (context.ReasonCode != MqttReasonCode.Success)
             {
-                return RefuseConnect(context.ReasonCode, "refused by a hook", context.ReasonString);
+                return RefuseConnect(context.ReasonCode, "refused by a hook", RefusalProperties(context));
             }
 
             if (context.ClientId != clientId)
@@ -305,17 +314,20 @@ internal sealed partial class MqttConnection
             SharedSubscriptionAvailable = 0,
             // Response Information only when asked for (section 3.1.2.11.6).
             ResponseInformation = connect.Properties?.RequestResponseInformation == 1 ? options.ResponseInformation : null,
+            // Enhanced authentication echoes the method [MQTT-4.12.0-5] [MQTT-4.12.0-6].
+            AuthenticationMethod = _auth?.Method,
+            AuthenticationData = _auth?.ConnAckData,
         };
     }
 
-    private bool RefuseConnect(MqttReasonCode code, string why, string? reasonString = null)
+    private bool RefuseConnect(MqttReasonCode code, string why, MqttProperties? properties = null)
     {
         Log.ConnectRefused(_logger, _reader.ProtocolVersion, Info.RemoteEndPoint, code, why);
         // A refusing CONNACK has Session Present 0 [MQTT-3.2.2-4] and the connection is closed [MQTT-3.2.2-5].
         Send(new ConnAckPacket
         {
             ReasonCode = code,
-            Properties = reasonString is not null && _reader.ProtocolVersion == MqttProtocolVersion.V500 ? new MqttProperties { ReasonString = reasonString } : null,
+            Properties = _reader.ProtocolVersion == MqttProtocolVersion.V500 ? properties : null,
         });
         SetCloseReason(MqttCloseReason.ConnectRefused);
         return false;

@@ -17,6 +17,22 @@ public interface IMqttHook
     /// </summary>
     ValueTask OnConnectAsync(MqttConnectContext context) => ValueTask.CompletedTask;
 
+    /// <summary>
+    /// MQTT 5.0 enhanced authentication (section 4.12): one step of the exchange started by a CONNECT with an
+    /// Authentication Method, or of a re-authentication (AUTH 0x19) after CONNACK. A hook that handles
+    /// <see cref="MqttEnhancedAuthContext.AuthenticationMethod"/> answers with <see cref="MqttEnhancedAuthContext.Continue"/>,
+    /// <see cref="MqttEnhancedAuthContext.Succeed"/> or <see cref="MqttEnhancedAuthContext.Fail"/>; the first answer
+    /// wins. When no hook answers the CONNECT is refused with 0x8C (Bad authentication method). The exchange runs
+    /// before <see cref="OnConnectAsync"/>, which still decides on the CONNECT once the client is authenticated.
+    /// </summary>
+    ValueTask OnEnhancedAuthAsync(MqttEnhancedAuthContext context) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// A re-authentication succeeded (AUTH 0x00 is on its way); <paramref name="context"/> is its last step, with
+    /// the connection's <see cref="MqttEnhancedAuthContext.State"/>.
+    /// </summary>
+    ValueTask OnReauthenticatedAsync(MqttEnhancedAuthContext context) => ValueTask.CompletedTask;
+
     /// <summary>The client was accepted and CONNACK is on its way.</summary>
     ValueTask OnConnectedAsync(MqttClientInfo client) => ValueTask.CompletedTask;
 

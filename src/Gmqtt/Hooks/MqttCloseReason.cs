@@ -19,4 +19,6 @@ public enum MqttCloseReason
     ServerShutdown,
     /// <summary>CONNECT was refused.</summary>
     ConnectRefused,
+    /// <summary>An MQTT 5.0 re-authentication failed (DISCONNECT with the hook's reason code).</summary>
+    AuthenticationFailed,
 }

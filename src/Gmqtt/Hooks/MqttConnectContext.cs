@@ -40,4 +40,11 @@ public sealed class MqttConnectContext
 
     /// <summary>MQTT 5.0: a human-readable reason sent with a refusal (unless the client asked for no problem information).</summary>
     public string? ReasonString { get; set; }
+
+    /// <summary>
+    /// MQTT 5.0 server redirection (section 4.11): with a refusing <see cref="ReasonCode"/>, normally
+    /// <see cref="MqttReasonCode.UseAnotherServer"/> (0x9C) or <see cref="MqttReasonCode.ServerMoved"/> (0x9D), the
+    /// Server Reference sent in the CONNACK, e.g. "mqtt2.example.com:1883". Not sent to MQTT 3.x clients.
+    /// </summary>
+    public string? ServerReference { get; set; }
 }
