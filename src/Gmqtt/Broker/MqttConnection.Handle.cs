@@ -182,6 +182,7 @@ internal sealed partial class MqttConnection
         KeepAlive = keepAlive;
         CleanSession = connect.CleanSession;
         _will = connect.Will;
+        InitializeTopicAliases(connect);
 
         var (session, present) = await _broker.AttachSessionAsync(this, clientId, connect.CleanSession, version).ConfigureAwait(false);
         Session = session;
@@ -247,7 +248,7 @@ internal sealed partial class MqttConnection
         MaximumPacketSize = (uint)_broker.Options.MaxPacketSize,
         ReceiveMaximum = ushort.MaxValue,
         // Until MQTT 5.0 topic aliases and shared subscriptions are implemented, say so [MQTT-3.2.2-17].
-        TopicAliasMaximum = 0,
+        TopicAliasMaximum = (ushort)_broker.Options.TopicAliasMaximum, // Inbound aliases, 0 for none (MqttConnection.TopicAliases.cs).
         SharedSubscriptionAvailable = 0,
         SubscriptionIdentifierAvailable = 0,
     };
@@ -265,14 +266,9 @@ internal sealed partial class MqttConnection
     {
         var session = Session!;
         var v5 = ProtocolVersion == MqttProtocolVersion.V500;
+        var topic = ReadTopic(view); // Resolves and removes an MQTT 5.0 Topic Alias (MqttConnection.TopicAliases.cs).
         if (v5 && view.Properties is { } properties)
         {
-            if (properties.TopicAlias is not null)
-            {
-                // We advertise Topic Alias Maximum 0, so any alias is invalid [MQTT-3.2.2-17] [MQTT-3.3.2-9].
-                throw new MqttProtocolException(MqttReasonCode.TopicAliasInvalid, "Topic aliases are not accepted.");
-            }
-
             if (properties.SubscriptionIdentifiers is not null)
             {
                 // A PUBLISH from a client MUST NOT contain a Subscription Identifier [MQTT-3.3.4-6].
@@ -290,7 +286,7 @@ internal sealed partial class MqttConnection
 
         var message = new MqttApplicationMessage
         {
-            Topic = view.GetTopic(),
+            Topic = topic,
             Payload = view.Payload.IsEmpty ? ReadOnlyMemory<byte>.Empty : view.Payload.ToArray(),
             QoS = view.QoS,
             Retain = view.Retain,

@@ -72,7 +72,7 @@ internal sealed partial class MqttConnection
                     _broker.SessionStore.MessageInflight(Session!.ClientId, message.PacketId);
                 }
 
-                MqttPacketWriter.Write(CreatePublish(message, dup: false), ProtocolVersion, output);
+                MqttPacketWriter.Write(WithTopicAlias(CreatePublish(message, dup: false), message.Message), ProtocolVersion, output);
                 wrote = true;
             }
 
