@@ -81,7 +81,8 @@ public sealed class MqttBrokerOptions
 
     /// <summary>
     /// MQTT 5.0 Topic Alias Maximum the broker advertises (inbound aliases per connection); 0 turns inbound aliases
-    /// off. Default 64: enough for a device's topics, a small bounded table per connection.
+    /// off. Default 64: enough for a device's topics, a small bounded table per connection. It also caps the
+    /// aliases the broker assigns towards a client (the lower of this and the client's own Topic Alias Maximum).
     /// </summary>
     [Range(0, 65_535)]
     public int TopicAliasMaximum { get; set; } = 64;

@@ -358,7 +358,8 @@ public class HostileInputTests
             catch (MqttProtocolException e)
             {
                 Assert.True(e.ReasonCode is MqttReasonCode.MalformedPacket or MqttReasonCode.ProtocolError
-                    or MqttReasonCode.PacketTooLarge or MqttReasonCode.UnsupportedProtocolVersion, e.ReasonCode.ToString());
+                    or MqttReasonCode.PacketTooLarge or MqttReasonCode.UnsupportedProtocolVersion
+                    or MqttReasonCode.TopicAliasInvalid, e.ReasonCode.ToString()); // Topic Alias 0 (section 3.3.4).
                 return read.Append($"0x{(byte)e.ReasonCode:X2}").ToString();
             }
             catch (Exception e)

@@ -209,7 +209,7 @@ public class NormativeRuleTests
         { "Maximum Packet Size 0 in CONNACK (3.2.2.3.6)", Packet(0x20, B(0x00, 0x00), Props(Prop(MqttPropertyId.MaximumPacketSize, U32(0)))), Protocol },
         { "Subscription Identifier 0 in SUBSCRIBE (3.8.2.1.2)", Subscribe(properties: Props(Prop(MqttPropertyId.SubscriptionIdentifier, Vbi(0)))), Protocol },
         { "Subscription Identifier 0 in PUBLISH (3.3.2.3.8)", Publish(properties: Props(Prop(MqttPropertyId.SubscriptionIdentifier, Vbi(0)))), Protocol },
-        { "Topic Alias 0 [MQTT-3.3.2-8]", Publish(properties: Props(Prop(MqttPropertyId.TopicAlias, U16(0)))), Protocol },
+        { "Topic Alias 0 [MQTT-3.3.2-8]", Publish(properties: Props(Prop(MqttPropertyId.TopicAlias, U16(0)))), MqttReasonCode.TopicAliasInvalid },
         { "Response Topic with a wildcard [MQTT-3.3.2-14]", Publish(properties: Props(Prop(MqttPropertyId.ResponseTopic, Str("reply/+")))), Protocol },
         { "Request Problem Information 2 (3.1.2.11.7)", Connect(properties: Props(Prop(MqttPropertyId.RequestProblemInformation, B(2)))), Protocol },
         { "Request Response Information 2 (3.1.2.11.6)", Connect(properties: Props(Prop(MqttPropertyId.RequestResponseInformation, B(2)))), Protocol },

@@ -138,8 +138,11 @@ internal static class MqttPropertiesCodec
                 break;
             case MqttPropertyId.TopicAliasMaximum: p.TopicAliasMaximum = r.ReadUInt16(); break;
             case MqttPropertyId.TopicAlias:
-                // "A Topic Alias of 0 is not permitted" [MQTT-3.3.2-8].
-                p.TopicAlias = ReadNonZeroUInt16(ref r, id);
+                // "A Topic Alias of 0 is not permitted" [MQTT-3.3.2-8]; section 3.3.4 names the reason: "A Topic
+                // Alias value of 0 or greater than the Maximum Topic Alias is a Protocol Error", answered with 0x94.
+                p.TopicAlias = r.ReadUInt16() is var alias and not 0
+                    ? alias
+                    : throw new MqttProtocolException(MqttReasonCode.TopicAliasInvalid, "Topic Alias must not be 0.");
                 break;
             case MqttPropertyId.MaximumQoS: p.MaximumQoS = ReadBoolean(ref r, id); break;
             case MqttPropertyId.RetainAvailable: p.RetainAvailable = ReadBoolean(ref r, id); break;

@@ -222,6 +222,7 @@ internal sealed partial class MqttConnection
         };
         KeepAlive = keepAlive;
         _will = connect.Will;
+        InitializeTopicAliases(connect);
 
         // Session expiry: MQTT 5.0 says it in CONNECT (absent means 0: the session ends with the connection);
         // MQTT 3.x Clean Session 1 means 0, Clean Session 0 the configured default. Capped by the option.
@@ -309,8 +310,9 @@ internal sealed partial class MqttConnection
             RetainAvailable = options.RetainAvailable ? null : (byte)0,
             WildcardSubscriptionAvailable = options.WildcardSubscriptionAvailable ? null : (byte)0,
             SubscriptionIdentifierAvailable = options.SubscriptionIdentifiersAvailable ? null : (byte)0,
-            // Until topic aliases and shared subscriptions are implemented, say so [MQTT-3.2.2-17].
-            TopicAliasMaximum = 0,
+            // Inbound topic aliases, 0 for none (MqttConnection.TopicAliases.cs) [MQTT-3.2.2-17].
+            TopicAliasMaximum = (ushort)options.TopicAliasMaximum,
+            // Until shared subscriptions are implemented, say so.
             SharedSubscriptionAvailable = 0,
             // Response Information only when asked for (section 3.1.2.11.6).
             ResponseInformation = connect.Properties?.RequestResponseInformation == 1 ? options.ResponseInformation : null,
@@ -337,14 +339,9 @@ internal sealed partial class MqttConnection
     {
         var session = Session!;
         var v5 = ProtocolVersion == MqttProtocolVersion.V500;
+        var topic = ReadTopic(view); // Resolves and removes an MQTT 5.0 Topic Alias (MqttConnection.TopicAliases.cs).
         if (v5 && view.Properties is { } properties)
         {
-            if (properties.TopicAlias is not null)
-            {
-                // We advertise Topic Alias Maximum 0, so any alias is invalid [MQTT-3.2.2-17] [MQTT-3.3.2-9].
-                throw new MqttProtocolException(MqttReasonCode.TopicAliasInvalid, "Topic aliases are not accepted.");
-            }
-
             if (properties.SubscriptionIdentifiers is not null)
             {
                 // A PUBLISH from a client MUST NOT contain a Subscription Identifier [MQTT-3.3.4-6].
@@ -381,7 +378,7 @@ internal sealed partial class MqttConnection
 
         var message = new MqttApplicationMessage
         {
-            Topic = view.GetTopic(),
+            Topic = topic,
             Payload = view.Payload.IsEmpty ? ReadOnlyMemory<byte>.Empty : view.Payload.ToArray(),
             QoS = view.QoS,
             Retain = view.Retain,

@@ -82,7 +82,7 @@ internal sealed partial class MqttConnection
                     _broker.SessionStore.MessageInflight(Session!.ClientId, message.PacketId);
                 }
 
-                MqttPacketWriter.Write(publish, ProtocolVersion, output);
+                MqttPacketWriter.Write(WithTopicAlias(publish, message.Message), ProtocolVersion, output);
                 wrote = true;
             }
 
