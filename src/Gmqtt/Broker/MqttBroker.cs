@@ -216,6 +216,7 @@ public sealed partial class MqttBroker
             }
         }
 
+        delivered += RouteShared(message, ref drops);
         matches.Clear();
         return (delivered, Hooks.HasHooks ? drops : null);
     }
@@ -258,6 +259,11 @@ public sealed partial class MqttBroker
     /// <summary>Queues the retained messages matching a new subscription, with RETAIN set.</summary>
     internal void DeliverRetained(Subscription subscription)
     {
+        if (MqttTopic.IsShared(subscription.Filter))
+        {
+            return; // Only a new non-shared subscription gets them (MQTT 5.0 section 3.3.1.3).
+        }
+
         foreach (var retained in RetainedMessages.Match(subscription.Filter))
         {
             var qos = (MqttQualityOfService)Math.Min((byte)retained.QoS, (byte)subscription.QoS);
@@ -395,6 +401,7 @@ public sealed partial class MqttBroker
         }
 
         var dropped = session.Clear();
+        ReofferShared(dropped);
         SessionStore.SessionRemoved(session.ClientId);
         if (Hooks.HasHooks)
         {

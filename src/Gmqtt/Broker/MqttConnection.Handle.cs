@@ -248,7 +248,7 @@ internal sealed partial class MqttConnection
         ReceiveMaximum = ushort.MaxValue,
         // Until MQTT 5.0 topic aliases and shared subscriptions are implemented, say so [MQTT-3.2.2-17].
         TopicAliasMaximum = 0,
-        SharedSubscriptionAvailable = 0,
+        SharedSubscriptionAvailable = (byte)(_broker.Options.SharedSubscriptionsAvailable ? 1 : 0),
         SubscriptionIdentifierAvailable = 0,
     };
 
@@ -336,10 +336,9 @@ internal sealed partial class MqttConnection
         foreach (var filter in subscribe.Filters)
         {
             MqttReasonCode code;
-            if (MqttTopic.IsShared(filter.Filter))
+            if (MqttTopic.IsShared(filter.Filter) && SharedSubscriptionRefusal(filter.Filter) is { } sharedRefusal)
             {
-                // Shared subscriptions are not available yet (advertised as such to MQTT 5.0 clients) [MQTT-3.2.2-17].
-                code = MqttReasonCode.SharedSubscriptionsNotSupported;
+                code = sharedRefusal;
             }
             else if (CountLevels(filter.Filter) > _broker.Options.MaxTopicLevels)
             {
@@ -430,6 +429,7 @@ internal sealed partial class MqttConnection
             if (removed)
             {
                 _broker.SessionStore.SubscriptionRemoved(session.ClientId, filter);
+                _broker.ReofferQueuedShared(session, filter);
                 if (_broker.Hooks.HasHooks)
                 {
                     await _broker.Hooks.OnUnsubscribedAsync(Client!, filter).ConfigureAwait(false);
