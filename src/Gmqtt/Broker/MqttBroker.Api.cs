@@ -57,12 +57,13 @@ public sealed partial class MqttBroker
         return connection is not null;
     }
 
-    /// <summary>Subscribes a client's session on its behalf, as if it had sent SUBSCRIBE (retained messages included).</summary>
-    /// <returns>False when the client identifier has no session or the filter is invalid.</returns>
+    /// <summary>Subscribes a client's session on its behalf, as if it had sent SUBSCRIBE (retained messages included, except for a shared subscription).</summary>
+    /// <returns>False when the client identifier has no session or the filter is invalid (a <c>$share/</c> filter also when shared subscriptions are turned off).</returns>
     public bool Subscribe(string clientId, MqttTopicFilter filter)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        if (!MqttTopic.IsValidTopicFilter(filter.Filter) || MqttTopic.IsShared(filter.Filter) || !_sessions.TryGetValue(clientId, out var session))
+        if (!MqttTopic.IsValidTopicFilter(filter.Filter) || !_sessions.TryGetValue(clientId, out var session) ||
+            (MqttTopic.IsShared(filter.Filter) && (!Options.SharedSubscriptionsAvailable || !MqttTopic.IsValidSharedFilter(filter.Filter))))
         {
             return false;
         }
@@ -91,6 +92,7 @@ public sealed partial class MqttBroker
         if (removed)
         {
             SessionStore.SubscriptionRemoved(clientId, filter);
+            ReofferQueuedShared(session, filter);
         }
 
         return removed;

@@ -221,6 +221,7 @@ public sealed partial class MqttBroker
             }
         }
 
+        delivered += RouteShared(message, ref drops);
         matches.Clear();
         targets.Clear();
         return (delivered, Hooks.HasHooks ? drops : null);
@@ -285,6 +286,11 @@ public sealed partial class MqttBroker
     /// <summary>Queues the retained messages matching a new subscription, with RETAIN set.</summary>
     internal void DeliverRetained(Subscription subscription)
     {
+        if (MqttTopic.IsShared(subscription.Filter))
+        {
+            return; // Only a new non-shared subscription gets them (MQTT 5.0 section 3.3.1.3).
+        }
+
         foreach (var retained in RetainedMessages.Match(subscription.Filter))
         {
             if (retained.RemainingExpiry(TimeProvider) == 0)
@@ -505,6 +511,7 @@ public sealed partial class MqttBroker
         await PublishPendingWillAsync(session).ConfigureAwait(false);
 
         var dropped = session.Clear();
+        ReofferShared(dropped);
         SessionStore.SessionRemoved(session.ClientId);
         if (Hooks.HasHooks)
         {

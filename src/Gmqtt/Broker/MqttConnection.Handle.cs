@@ -312,8 +312,8 @@ internal sealed partial class MqttConnection
             SubscriptionIdentifierAvailable = options.SubscriptionIdentifiersAvailable ? null : (byte)0,
             // Inbound topic aliases, 0 for none (MqttConnection.TopicAliases.cs) [MQTT-3.2.2-17].
             TopicAliasMaximum = (ushort)options.TopicAliasMaximum,
-            // Until shared subscriptions are implemented, say so.
-            SharedSubscriptionAvailable = 0,
+            // Shared subscriptions per the option (section 4.8.2); absent means available.
+            SharedSubscriptionAvailable = options.SharedSubscriptionsAvailable ? null : (byte)0,
             // Response Information only when asked for (section 3.1.2.11.6).
             ResponseInformation = connect.Properties?.RequestResponseInformation == 1 ? options.ResponseInformation : null,
             // Enhanced authentication echoes the method [MQTT-4.12.0-5] [MQTT-4.12.0-6].
@@ -434,10 +434,9 @@ internal sealed partial class MqttConnection
         foreach (var filter in subscribe.Filters)
         {
             MqttReasonCode code;
-            if (MqttTopic.IsShared(filter.Filter))
+            if (MqttTopic.IsShared(filter.Filter) && SharedSubscriptionRefusal(filter.Filter) is { } sharedRefusal)
             {
-                // Shared subscriptions are not available yet (advertised as such to MQTT 5.0 clients) [MQTT-3.2.2-17].
-                code = MqttReasonCode.SharedSubscriptionsNotSupported;
+                code = sharedRefusal;
             }
             else if (CountLevels(filter.Filter) > _broker.Options.MaxTopicLevels)
             {
@@ -540,6 +539,7 @@ internal sealed partial class MqttConnection
             if (removed)
             {
                 _broker.SessionStore.SubscriptionRemoved(session.ClientId, filter);
+                _broker.ReofferQueuedShared(session, filter);
                 if (_broker.Hooks.HasHooks)
                 {
                     await _broker.Hooks.OnUnsubscribedAsync(Client!, filter).ConfigureAwait(false);

@@ -257,6 +257,65 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
         }
     }
 
+    /// <summary>
+    /// Shared subscriptions: queues the message only when the session is online (<paramref name="online"/>) or
+    /// offline (otherwise) and its queue has room, so that a group can try another member. Never drops or evicts.
+    /// </summary>
+    public bool TryEnqueueShared(OutboundMessage message, bool online)
+    {
+        MqttConnection? connection;
+        lock (Gate)
+        {
+            connection = Connection;
+            if ((connection is not null) != online || _queue.Count >= options.MaxQueuedMessages ||
+                (!online && message.QoS == MqttQualityOfService.AtMostOnce && !options.QueueQoS0WhenOffline))
+            {
+                return false;
+            }
+
+            _queue.Enqueue(message);
+        }
+
+        connection?.SignalWriter();
+        return true;
+    }
+
+    /// <summary>Shared subscriptions: takes the queued (never sent) messages of one group out of the queue.</summary>
+    public List<OutboundMessage> TakeQueued(SharedSubscriptionGroup group)
+    {
+        lock (Gate)
+        {
+            var taken = _queue.Where(m => m.SharedGroup == group).ToList();
+            if (taken.Count > 0)
+            {
+                var kept = _queue.Where(m => m.SharedGroup != group).ToArray();
+                _queue.Clear();
+                foreach (var message in kept)
+                {
+                    _queue.Enqueue(message);
+                }
+            }
+
+            return taken;
+        }
+    }
+
+    /// <summary>Puts messages that <see cref="TakeQueued"/> took and nobody else could take back at the head of the queue.</summary>
+    public void ReturnQueued(List<OutboundMessage> messages)
+    {
+        lock (Gate)
+        {
+            var rest = _queue.ToArray();
+            _queue.Clear();
+            foreach (var message in messages.Concat(rest))
+            {
+                _queue.Enqueue(message);
+            }
+        }
+
+        Connection?.SignalWriter();
+    }
+
     /// <summary>Removes everything still queued or in flight (when the session ends) and returns it.</summary>
     public List<OutboundMessage> Clear()
     {

@@ -27,4 +27,7 @@ internal sealed class OutboundMessage(MqttApplicationMessage message, MqttQualit
 
     /// <summary>Sent before, so a re-send carries DUP=1 [MQTT-3.3.1-1].</summary>
     public bool Sent { get; set; }
+
+    /// <summary>The shared subscription group it was routed for, so that it can be re-offered to the group.</summary>
+    public Subscriptions.SharedSubscriptionGroup? SharedGroup { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Gmqtt.Broker;
+using Gmqtt.Protocol.Topics;
 
 namespace Gmqtt.Subscriptions;
 
@@ -13,12 +14,20 @@ internal sealed class SubscriptionTree
     private readonly Node _root = new(null, "");
     private int _count;
 
-    /// <summary>Number of subscriptions in the tree.</summary>
-    public int Count => Volatile.Read(ref _count);
+    /// <summary>Number of subscriptions in the tree, shared ones included.</summary>
+    public int Count => Volatile.Read(ref _count) + Shared.Count;
+
+    /// <summary>The MQTT 5.0 shared subscription groups: <see cref="Add"/> and <see cref="Remove"/> send <c>$share/</c> filters there.</summary>
+    public SharedSubscriptionTree Shared { get; } = new();
 
     /// <summary>Adds or replaces the session's subscription to the same filter. Returns true when it was new.</summary>
     public bool Add(Subscription subscription)
     {
+        if (MqttTopic.IsShared(subscription.Filter))
+        {
+            return Shared.Add(subscription);
+        }
+
         while (true)
         {
             var node = GetOrCreate(subscription.Filter);
@@ -51,6 +60,11 @@ internal sealed class SubscriptionTree
     /// <summary>Removes the session's subscription to <paramref name="filter"/>. Returns false when there was none.</summary>
     public bool Remove(MqttSession session, string filter)
     {
+        if (MqttTopic.IsShared(filter))
+        {
+            return Shared.Remove(session, filter);
+        }
+
         var node = Find(filter);
         if (node is null)
         {
