@@ -86,6 +86,33 @@ public class Mqtt5FlowControlTests
     }
 
     [Fact]
+    public async Task Server_Receive_Maximum_does_not_count_a_resent_QoS_2_PUBLISH_already_pending() // section 4.9; [MQTT-4.4.0-1] re-send after reconnect
+    {
+        await using var harness = new BrokerHarness(o => o.ReceiveMaximum = 2);
+        var expiry = new MqttProperties { SessionExpiryInterval = 3600 };
+        var client = await harness.Connect5Async("c", cleanStart: false, expiry);
+        for (ushort id = 1; id <= 2; id++)
+        {
+            await client.PublishAsync("t", "x"u8.ToArray(), null, MqttQualityOfService.ExactlyOnce, id);
+            await client.ReceiveAsync<PubRecPacket>();
+        }
+
+        // The PUBRECs were lost with the connection: the client re-sends both PUBLISH, with their identifiers and DUP.
+        await client.DropAsync();
+        await client.ExpectClosedAsync();
+        var back = harness.Open();
+        Assert.True((await back.Connect5Async("c", cleanStart: false, expiry)).SessionPresent);
+        for (ushort id = 1; id <= 2; id++)
+        {
+            await back.SendAsync(new PublishPacket { Topic = "t", Payload = "x"u8.ToArray(), QoS = MqttQualityOfService.ExactlyOnce, PacketId = id, Dup = true });
+            Assert.Equal(id, (await back.ReceiveAsync<PubRecPacket>()).PacketId);
+        }
+
+        await back.SendAsync(new PubRelPacket { PacketId = 1 });
+        Assert.Equal((ushort)1, (await back.ReceiveAsync<PubCompPacket>()).PacketId);
+    }
+
+    [Fact]
     public async Task Message_larger_than_the_client_Maximum_Packet_Size_is_dropped_and_reported_and_smaller_ones_still_flow() // [MQTT-3.1.2-24] [MQTT-3.1.2-25]
     {
         var hook = new TestHook();
