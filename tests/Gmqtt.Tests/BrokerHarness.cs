@@ -58,6 +58,32 @@ internal sealed class BrokerHarness : IAsyncDisposable
         return client;
     }
 
+    /// <summary>
+    /// Opens a connection and connects it with MQTT 5.0; the CONNACK must be a success. A PINGREQ follows as a
+    /// barrier, so that whatever the broker arms after CONNACK (keep alive, connect timeout off) is done before
+    /// a test moves the clock.
+    /// </summary>
+    public async Task<RawClient> Connect5Async(string clientId, bool cleanStart = true, MqttProperties? properties = null, MqttWill? will = null, ushort keepAlive = 0)
+    {
+        var client = Open();
+        var connAck = await client.Connect5Async(clientId, cleanStart, properties, will, keepAlive);
+        Assert.Equal(MqttReasonCode.Success, connAck.ReasonCode);
+        await client.PingAsync();
+        return client;
+    }
+
+    /// <summary>Connects an MQTT 5.0 client and subscribes it to <paramref name="filter"/>.</summary>
+    public async Task<RawClient> Subscriber5Async(string clientId, string filter, MqttQualityOfService qos = MqttQualityOfService.AtMostOnce, MqttProperties? properties = null, uint? subscriptionId = null, bool cleanStart = true)
+    {
+        var client = await Connect5Async(clientId, cleanStart, properties);
+        var subAck = await client.Subscribe5Async(filter, qos, subscriptionId);
+        Assert.Equal(MqttReasonCodes.Granted(qos), Assert.Single(subAck.ReasonCodes));
+        return client;
+    }
+
+    /// <summary>Publishes a QoS 0 marker through the server-side API: a later message the test can wait for, to prove an earlier one never came.</summary>
+    public Task PublishMarkerAsync(string topic = "marker") => Broker.PublishAsync(new MqttApplicationMessage { Topic = topic, Payload = "marker"u8.ToArray() });
+
     /// <summary>Connects a client and subscribes it to <paramref name="filter"/>.</summary>
     public async Task<RawClient> SubscriberAsync(string clientId, string filter, MqttQualityOfService qos = MqttQualityOfService.AtMostOnce, bool clean = true)
     {

@@ -77,6 +77,49 @@ internal sealed class RawClient : IAsyncDisposable
         return await ReceiveAsync<ConnAckPacket>();
     }
 
+    /// <summary>Sends this CONNECT (any version, MQTT 5.0 properties and will properties included) and returns the CONNACK.</summary>
+    public async Task<ConnAckPacket> ConnectAsync(ConnectPacket connect)
+    {
+        Version = connect.ProtocolVersion;
+        await SendAsync(connect);
+        return await ReceiveAsync<ConnAckPacket>();
+    }
+
+    /// <summary>Connects with MQTT 5.0 and returns the CONNACK.</summary>
+    public Task<ConnAckPacket> Connect5Async(string clientId, bool cleanStart = true, MqttProperties? properties = null, MqttWill? will = null, ushort keepAlive = 0) =>
+        ConnectAsync(new ConnectPacket
+        {
+            ProtocolVersion = MqttProtocolVersion.V500,
+            ClientId = clientId,
+            CleanSession = cleanStart,
+            KeepAlive = keepAlive,
+            Will = will,
+            Properties = properties,
+        });
+
+    /// <summary>MQTT 5.0 SUBSCRIBE to one filter, with a Subscription Identifier when given; returns the SUBACK.</summary>
+    public async Task<SubAckPacket> Subscribe5Async(string filter, MqttQualityOfService qos = MqttQualityOfService.AtMostOnce, uint? subscriptionId = null, ushort packetId = 1)
+    {
+        await SendAsync(new SubscribePacket
+        {
+            PacketId = packetId,
+            Filters = [new MqttTopicFilter { Filter = filter, MaximumQoS = qos }],
+            Properties = subscriptionId is { } id ? new MqttProperties { SubscriptionIdentifiers = [id] } : null,
+        });
+        return await ReceiveAsync<SubAckPacket>();
+    }
+
+    /// <summary>PUBLISH with MQTT 5.0 properties (and an arbitrary payload).</summary>
+    public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttProperties? properties, MqttQualityOfService qos = MqttQualityOfService.AtMostOnce, ushort packetId = 0, bool retain = false) =>
+        SendAsync(new PublishPacket { Topic = topic, Payload = payload, QoS = qos, PacketId = packetId, Retain = retain, Properties = properties });
+
+    /// <summary>DISCONNECT (with a reason and properties for MQTT 5.0), then waits for the broker to finish with the connection.</summary>
+    public async Task<List<MqttPacket>> DisconnectAsync(MqttReasonCode reasonCode = MqttReasonCode.Success, MqttProperties? properties = null)
+    {
+        await SendAsync(new DisconnectPacket { ReasonCode = reasonCode, Properties = properties });
+        return await ExpectClosedAsync();
+    }
+
     public async Task<TPacket> ReceiveAsync<TPacket>()
         where TPacket : MqttPacket
     {

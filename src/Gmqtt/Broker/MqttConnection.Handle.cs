@@ -362,9 +362,10 @@ internal sealed partial class MqttConnection
             throw new MqttProtocolException(MqttReasonCode.RetainNotSupported, "Retained PUBLISH while retain is not available.");
         }
 
-        if (view.QoS == MqttQualityOfService.ExactlyOnce && v5 && session.InboundQoS2Count >= options.ReceiveMaximum)
+        if (view.QoS == MqttQualityOfService.ExactlyOnce && v5 && session.InboundQoS2Count >= options.ReceiveMaximum && !session.IsInboundQoS2Pending(view.PacketId))
         {
             // More unacknowledged QoS 2 PUBLISH than our Receive Maximum [MQTT-3.3.4-7]: DISCONNECT 0x93 (section 3.3.4).
+            // A re-sent PUBLISH whose identifier is already pending is not one more: it is answered below.
             throw new MqttProtocolException(MqttReasonCode.ReceiveMaximumExceeded, $"More than {options.ReceiveMaximum} QoS 2 messages in flight.");
         }
 

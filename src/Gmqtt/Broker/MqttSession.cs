@@ -239,6 +239,15 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
         }
     }
 
+    /// <summary>Inbound QoS 2: whether this identifier awaits its PUBREL (a PUBLISH with it is a re-send).</summary>
+    public bool IsInboundQoS2Pending(ushort packetId)
+    {
+        lock (Gate)
+        {
+            return _inboundQoS2.Contains(packetId);
+        }
+    }
+
     /// <summary>Inbound QoS 2: records the identifier; false when it is already pending (a duplicate).</summary>
     public bool AddInboundQoS2(ushort packetId)
     {
