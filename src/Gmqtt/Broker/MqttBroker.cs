@@ -555,6 +555,16 @@ public sealed partial class MqttBroker
             LogStopTimedOut(Logger, closing.Count(t => !t.IsCompleted));
         }
 
+        // Sessions live in memory: once stopped, their expiry and delayed-will timers must not fire into hooks.
+        foreach (var session in _sessions.Values)
+        {
+            lock (session.Gate)
+            {
+                session.ExpiryTimer?.Dispose();
+                session.PendingWill?.Timer.Dispose();
+            }
+        }
+
         await Task.WhenAll(_background.Keys).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (Hooks.HasHooks)
         {

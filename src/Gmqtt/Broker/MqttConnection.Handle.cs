@@ -230,7 +230,7 @@ internal sealed partial class MqttConnection
             ? connect.Properties?.SessionExpiryInterval ?? 0
             : connect.CleanSession ? 0 : options.V3SessionExpiryInterval;
         var expiry = Math.Min(requestedExpiry, options.MaxSessionExpiryInterval);
-        _connectSessionExpiry = expiry;
+        _connectSessionExpiry = requestedExpiry; // [MQTT-3.14.2-2] speaks of the value in the CONNECT packet.
         _maximumPacketSizeToClient = v5 ? connect.Properties?.MaximumPacketSize ?? uint.MaxValue : uint.MaxValue;
         _requestProblemInformation = !v5 || connect.Properties?.RequestProblemInformation != 0;
 
