@@ -67,25 +67,7 @@ internal sealed partial class MqttConnection
             }
 
             List<OutboundMessage>? tooLarge = null;
-            foreach (var message in batch)
-            {
-                var publish = CreatePublish(message, dup: false);
-                if (_maximumPacketSizeToClient != uint.MaxValue && MqttPacketWriter.GetSize(publish, ProtocolVersion) > _maximumPacketSizeToClient)
-                {
-                    // Too large for the client: discard it and behave as if it had been sent [MQTT-3.1.2-24] [MQTT-3.1.2-25].
-                    (tooLarge ??= []).Add(message);
-                    continue;
-                }
-
-                if (message.QoS > MqttQualityOfService.AtMostOnce)
-                {
-                    _broker.SessionStore.MessageInflight(Session!.ClientId, message.PacketId);
-                }
-
-                MqttPacketWriter.Write(WithTopicAlias(publish, message.Message), ProtocolVersion, output);
-                wrote = true;
-            }
-
+            wrote |= WriteMessages(output, batch, ref tooLarge);
             if (tooLarge is not null || expired is not null)
             {
                 await ReportUndeliverableAsync(tooLarge, expired).ConfigureAwait(false);
@@ -111,6 +93,36 @@ internal sealed partial class MqttConnection
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The encode step of a write round: each message of <paramref name="batch"/> as a PUBLISH into
+    /// <paramref name="output"/>, in order; one too large for the client goes to <paramref name="tooLarge"/> instead.
+    /// Write loop only. Returns whether anything was written.
+    /// </summary>
+    internal bool WriteMessages(PipeWriter output, List<OutboundMessage> batch, ref List<OutboundMessage>? tooLarge)
+    {
+        var wrote = false;
+        foreach (var message in batch)
+        {
+            var publish = CreatePublish(message, dup: false);
+            if (_maximumPacketSizeToClient != uint.MaxValue && MqttPacketWriter.GetSize(publish, ProtocolVersion) > _maximumPacketSizeToClient)
+            {
+                // Too large for the client: discard it and behave as if it had been sent [MQTT-3.1.2-24] [MQTT-3.1.2-25].
+                (tooLarge ??= []).Add(message);
+                continue;
+            }
+
+            if (message.QoS > MqttQualityOfService.AtMostOnce)
+            {
+                _broker.SessionStore.MessageInflight(Session!.ClientId, message.PacketId);
+            }
+
+            MqttPacketWriter.Write(WithTopicAlias(publish, message.Message), ProtocolVersion, output);
+            wrote = true;
+        }
+
+        return wrote;
     }
 
     /// <summary>Messages that expired in the queue or are too large for the client: counted as dropped.</summary>
