@@ -53,6 +53,25 @@ public class Mqtt5PropertiesTests
     }
 
     [Fact]
+    public async Task Per_delivery_properties_of_one_message_never_reach_the_next() // [MQTT-3.3.2-15]: the writer refills one properties object per connection
+    {
+        await using var harness = new BrokerHarness();
+        var subscriber = await harness.Subscriber5Async("s", "t", MqttQualityOfService.AtLeastOnce, subscriptionId: 3);
+        var rich = Rich();
+        rich.MessageExpiryInterval = 100;
+        await harness.Broker.PublishAsync(new MqttApplicationMessage { Topic = "t", Payload = "{}"u8.ToArray(), QoS = MqttQualityOfService.AtLeastOnce, Properties = rich });
+        await harness.Broker.PublishAsync(new MqttApplicationMessage { Topic = "t", Payload = "plain"u8.ToArray(), QoS = MqttQualityOfService.AtLeastOnce });
+
+        var first = await subscriber.ReceivePublishAsync();
+        AssertRich(first.Properties);
+        Assert.Equal(100u, first.Properties!.MessageExpiryInterval);
+        var second = await subscriber.ReceivePublishAsync();
+        Assert.Equal("plain", RawClient.Text(second));
+        Assert.Equal([3u], second.Properties!.SubscriptionIdentifiers!);
+        Assert.Equivalent(new MqttProperties { SubscriptionIdentifiers = [3] }, second.Properties, strict: true);
+    }
+
+    [Fact]
     public async Task Properties_reach_a_persistent_MQTT_5_subscriber_after_it_reconnects()
     {
         await using var harness = new BrokerHarness();

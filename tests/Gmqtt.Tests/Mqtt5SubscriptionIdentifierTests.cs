@@ -34,6 +34,21 @@ public class Mqtt5SubscriptionIdentifierTests
     }
 
     [Fact]
+    public async Task Merging_identifiers_for_one_message_never_changes_what_later_messages_carry() // [MQTT-3.3.4-3] [MQTT-3.3.4-4]
+    {
+        await using var harness = new BrokerHarness();
+        var subscriber = await harness.Subscriber5Async("s", "t/#", subscriptionId: 7);
+        await subscriber.Subscribe5Async("t/+", subscriptionId: 9, packetId: 2);
+        await harness.Broker.PublishAsync(new MqttApplicationMessage { Topic = "t/1", Payload = "both"u8.ToArray() });
+        await harness.Broker.PublishAsync(new MqttApplicationMessage { Topic = "t/1", Payload = "both again"u8.ToArray() });
+        await harness.Broker.PublishAsync(new MqttApplicationMessage { Topic = "t/1/deeper", Payload = "one"u8.ToArray() });
+
+        Assert.Equal([7u, 9u], (await subscriber.ReceivePublishAsync()).Properties!.SubscriptionIdentifiers!.Order());
+        Assert.Equal([7u, 9u], (await subscriber.ReceivePublishAsync()).Properties!.SubscriptionIdentifiers!.Order());
+        Assert.Equal([7u], (await subscriber.ReceivePublishAsync()).Properties!.SubscriptionIdentifiers!);
+    }
+
+    [Fact]
     public async Task Overlapping_subscriptions_delivered_separately_each_carry_their_own_identifier() // [MQTT-3.3.4-5]
     {
         await using var harness = new BrokerHarness(o => o.DeliverOverlappingSubscriptionsOnce = false);

@@ -54,6 +54,24 @@ public class Mqtt5SubscriptionOptionTests
     }
 
     [Fact]
+    public async Task QoS_0_fan_out_gives_each_subscriber_its_own_retain_flag() // [MQTT-3.3.1-12] [MQTT-3.3.1-13]: routing shares one QoS 0 delivery per flag
+    {
+        await using var harness = new BrokerHarness();
+        var keeps = await harness.Connect5Async("keeps");
+        await SubscribeAsync(keeps, new MqttTopicFilter { Filter = "rap", RetainAsPublished = true });
+        var clears = await harness.Connect5Async("clears");
+        await SubscribeAsync(clears, new MqttTopicFilter { Filter = "rap" });
+        var keepsToo = await harness.Connect5Async("keeps-too");
+        await SubscribeAsync(keepsToo, new MqttTopicFilter { Filter = "rap", RetainAsPublished = true });
+        var publisher = await harness.Connect5Async("p");
+        await publisher.PublishAsync("rap", "r", retain: true);
+
+        Assert.True((await keeps.ReceiveAsync<PublishPacket>()).Retain);
+        Assert.False((await clears.ReceiveAsync<PublishPacket>()).Retain);
+        Assert.True((await keepsToo.ReceiveAsync<PublishPacket>()).Retain);
+    }
+
+    [Fact]
     public async Task Retain_Handling_0_sends_retained_messages_on_every_subscribe() // [MQTT-3.3.1-9]
     {
         await using var harness = new BrokerHarness();

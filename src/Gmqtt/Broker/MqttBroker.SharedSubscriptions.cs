@@ -117,8 +117,7 @@ public sealed partial class MqttBroker
     private static OutboundMessage CreateSharedMessage(SharedSubscriptionGroup group, Subscription member, MqttApplicationMessage message)
     {
         var qos = (MqttQualityOfService)Math.Min((byte)member.QoS, (byte)message.QoS);
-        var ids = member.SubscriptionIdentifier is { } id ? new List<uint> { id } : null;
-        return new OutboundMessage(message, qos, member.RetainAsPublished && message.Retain, ids) { SharedGroup = group };
+        return new OutboundMessage(message, qos, member.RetainAsPublished && message.Retain, member.SubscriptionIds) { SharedGroup = group };
     }
 
     /// <summary>

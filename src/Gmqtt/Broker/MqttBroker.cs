@@ -193,6 +193,7 @@ public sealed partial class MqttBroker
 
         List<(string, MqttDropReason)>? drops = null;
         var delivered = 0;
+        OutboundMessage? qos0 = null, qos0Retained = null;
         foreach (var target in targets)
         {
             if (target.NoLocal && target.Session.ClientId == message.SenderClientId)
@@ -203,7 +204,11 @@ public sealed partial class MqttBroker
             // Delivered at the lower of the published and the granted QoS [MQTT-3.8.4-8] (3.1.1: [MQTT-3.8.4-6]);
             // forwarded with RETAIN 0 unless Retain As Published [MQTT-3.3.1-12] (3.1.1: [MQTT-3.3.1-9]).
             var deliveryQoS = (MqttQualityOfService)Math.Min((byte)target.QoS, (byte)message.QoS);
-            var outbound = new OutboundMessage(message, deliveryQoS, target.RetainAsPublished && message.Retain, target.SubscriptionIds);
+            var retain = target.RetainAsPublished && message.Retain;
+            var outbound = deliveryQoS == MqttQualityOfService.AtMostOnce && target.SubscriptionIds is null
+                // A QoS 0 delivery without subscription identifiers has nothing per session: one instance serves all.
+                ? retain ? qos0Retained ??= new OutboundMessage(message, deliveryQoS, retain: true, null) : qos0 ??= new OutboundMessage(message, deliveryQoS, retain: false, null)
+                : new OutboundMessage(message, deliveryQoS, retain, target.SubscriptionIds);
             var drop = target.Session.Enqueue(outbound, out var evicted);
             delivered++;
             if (drop is { } reason)
@@ -247,23 +252,26 @@ public sealed partial class MqttBroker
         {
             foreach (var match in matches)
             {
-                targets.Add(new DeliveryTarget(match.Session, match.QoS, match.RetainAsPublished, match.NoLocal, match.SubscriptionIdentifier is { } id ? [id] : null));
+                targets.Add(new DeliveryTarget(match.Session, match.QoS, match.RetainAsPublished, match.NoLocal, match.SubscriptionIds));
             }
 
             return;
         }
 
-        var first = t_firstMatch ??= new Dictionary<MqttSession, int>(ReferenceEqualityComparer.Instance);
-        first.Clear();
+        // Few matches (the common case): a linear search of the targets so far beats hashing every session.
+        var first = matches.Count <= LinearMergeLimit ? null : t_firstMatch ??= new Dictionary<MqttSession, int>(ReferenceEqualityComparer.Instance);
+        first?.Clear();
         foreach (var match in matches)
         {
-            if (first.TryGetValue(match.Session, out var index))
+            var index = first is null ? IndexOfSession(targets, match.Session) : first.GetValueOrDefault(match.Session, -1);
+            if (index >= 0)
             {
                 var merged = targets[index];
                 var ids = merged.SubscriptionIds;
                 if (match.SubscriptionIdentifier is { } id)
                 {
-                    (ids ??= []).Add(id);
+                    // A new list: the one a target starts with belongs to its subscription and is shared.
+                    ids = ids is null ? [id] : [.. ids, id];
                 }
 
                 targets[index] = merged with
@@ -276,11 +284,27 @@ public sealed partial class MqttBroker
                 continue;
             }
 
-            first[match.Session] = targets.Count;
-            targets.Add(new DeliveryTarget(match.Session, match.QoS, match.RetainAsPublished, match.NoLocal, match.SubscriptionIdentifier is { } sid ? [sid] : null));
+            first?.Add(match.Session, targets.Count);
+            targets.Add(new DeliveryTarget(match.Session, match.QoS, match.RetainAsPublished, match.NoLocal, match.SubscriptionIds));
         }
 
-        first.Clear();
+        first?.Clear();
+    }
+
+    /// <summary>Up to this many matching subscriptions, <see cref="CollectTargets"/> finds a session's earlier target by linear search.</summary>
+    private const int LinearMergeLimit = 16;
+
+    private static int IndexOfSession(List<DeliveryTarget> targets, MqttSession session)
+    {
+        for (var i = 0; i < targets.Count; i++)
+        {
+            if (targets[i].Session == session)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Queues the retained messages matching a new subscription, with RETAIN set.</summary>
@@ -301,7 +325,7 @@ public sealed partial class MqttBroker
             }
 
             var qos = (MqttQualityOfService)Math.Min((byte)retained.QoS, (byte)subscription.QoS);
-            subscription.Session.Enqueue(new OutboundMessage(retained, qos, retain: true, subscription.SubscriptionIdentifier is { } id ? [id] : null), out _);
+            subscription.Session.Enqueue(new OutboundMessage(retained, qos, retain: true, subscription.SubscriptionIds), out _);
         }
     }
 

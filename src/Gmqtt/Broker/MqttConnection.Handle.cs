@@ -11,6 +11,13 @@ internal sealed partial class MqttConnection
 {
     private volatile bool _messagesEnabled;
 
+    /// <summary>
+    /// A PUBACK the write loop has written and handed back, so that a client publishing QoS 1 one message at a time
+    /// costs no packet object per message. The read loop takes it (or makes one) and sends it; only the write loop
+    /// puts one back, after writing it, so a packet is never queued twice.
+    /// </summary>
+    private PubAckPacket? _spareAck;
+
     /// <summary>Handles one packet; returns false when the connection must close.</summary>
     private async ValueTask<bool> HandleFrameAsync(byte header, ReadOnlySequence<byte> body)
     {
@@ -399,7 +406,11 @@ internal sealed partial class MqttConnection
         {
             case MqttQualityOfService.AtLeastOnce:
                 // QoS 1: PUBACK with the same identifier [MQTT-4.3.2-4 in 3.1.1 numbering: -2].
-                Send(new PubAckPacket { PacketId = view.PacketId, ReasonCode = code, Properties = ackProperties });
+                var ack = Interlocked.Exchange(ref _spareAck, null) ?? new PubAckPacket();
+                ack.PacketId = view.PacketId;
+                ack.ReasonCode = code;
+                ack.Properties = ackProperties;
+                Send(ack);
                 break;
             case MqttQualityOfService.ExactlyOnce:
                 if (code >= MqttReasonCode.UnspecifiedError)

@@ -64,28 +64,14 @@ internal sealed partial class MqttConnection
             {
                 MqttPacketWriter.Write(StripProblemInformation(packet), ProtocolVersion, output);
                 wrote = true;
+                if (packet is PubAckPacket ack)
+                {
+                    Volatile.Write(ref _spareAck, ack); // Written: the read loop may reuse it (HandlePublishAsync).
+                }
             }
 
             List<OutboundMessage>? tooLarge = null;
-            foreach (var message in batch)
-            {
-                var publish = CreatePublish(message, dup: false);
-                if (_maximumPacketSizeToClient != uint.MaxValue && MqttPacketWriter.GetSize(publish, ProtocolVersion) > _maximumPacketSizeToClient)
-                {
-                    // Too large for the client: discard it and behave as if it had been sent [MQTT-3.1.2-24] [MQTT-3.1.2-25].
-                    (tooLarge ??= []).Add(message);
-                    continue;
-                }
-
-                if (message.QoS > MqttQualityOfService.AtMostOnce)
-                {
-                    _broker.SessionStore.MessageInflight(Session!.ClientId, message.PacketId);
-                }
-
-                MqttPacketWriter.Write(WithTopicAlias(publish, message.Message), ProtocolVersion, output);
-                wrote = true;
-            }
-
+            wrote |= WriteMessages(output, batch, ref tooLarge);
             if (tooLarge is not null || expired is not null)
             {
                 await ReportUndeliverableAsync(tooLarge, expired).ConfigureAwait(false);
@@ -111,6 +97,38 @@ internal sealed partial class MqttConnection
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The encode step of a write round: each message of <paramref name="batch"/> as a PUBLISH into
+    /// <paramref name="output"/>, in order; one too large for the client goes to <paramref name="tooLarge"/> instead.
+    /// Write loop only. Returns whether anything was written.
+    /// </summary>
+    internal bool WriteMessages(PipeWriter output, List<OutboundMessage> batch, ref List<OutboundMessage>? tooLarge)
+    {
+        var wrote = false;
+        var publish = _outgoingPublish ??= new PublishPacket();
+        foreach (var message in batch)
+        {
+            // One packet per connection, refilled for every message: writing is synchronous and nothing keeps it.
+            FillPublish(publish, message, dup: false, reuseProperties: true);
+            if (_maximumPacketSizeToClient != uint.MaxValue && MqttPacketWriter.GetSize(publish, ProtocolVersion) > _maximumPacketSizeToClient)
+            {
+                // Too large for the client: discard it and behave as if it had been sent [MQTT-3.1.2-24] [MQTT-3.1.2-25].
+                (tooLarge ??= []).Add(message);
+                continue;
+            }
+
+            if (message.QoS > MqttQualityOfService.AtMostOnce)
+            {
+                _broker.SessionStore.MessageInflight(Session!.ClientId, message.PacketId);
+            }
+
+            MqttPacketWriter.Write(WithTopicAlias(publish, message.Message), ProtocolVersion, output);
+            wrote = true;
+        }
+
+        return wrote;
     }
 
     /// <summary>Messages that expired in the queue or are too large for the client: counted as dropped.</summary>
@@ -162,29 +180,42 @@ internal sealed partial class MqttConnection
         return packet;
     }
 
-    private PublishPacket CreatePublish(OutboundMessage message, bool dup)
+    /// <summary>The write loop's PUBLISH, refilled for each message it writes (<see cref="WriteMessages"/>).</summary>
+    private PublishPacket? _outgoingPublish;
+
+    /// <summary>The write loop's per-delivery MQTT 5.0 properties, refilled like <see cref="_outgoingPublish"/>.</summary>
+    private MqttProperties? _outgoingProperties;
+
+    /// <summary>A PUBLISH of its own, for a packet that waits in the control queue (a re-send after reconnect).</summary>
+    private PublishPacket CreatePublish(OutboundMessage message, bool dup) =>
+        FillPublish(new PublishPacket(), message, dup, reuseProperties: false);
+
+    private PublishPacket FillPublish(PublishPacket packet, OutboundMessage message, bool dup, bool reuseProperties)
     {
-        message.Sent = true;
-        return new PublishPacket
+        if (message.QoS > MqttQualityOfService.AtMostOnce)
         {
-            Topic = message.Message.Topic,
-            Payload = message.Message.Payload,
-            QoS = message.QoS,
-            Retain = message.Retain,
-            // DUP is set only when re-delivering a QoS 1/2 PUBLISH [MQTT-3.3.1-1] [MQTT-3.3.1-2].
-            Dup = dup && message.QoS > MqttQualityOfService.AtMostOnce,
-            PacketId = message.PacketId,
-            Properties = ProtocolVersion == MqttProtocolVersion.V500 ? OutboundProperties(message) : null,
-        };
+            message.Sent = true; // QoS 0 instances may be shared between sessions and are never changed.
+        }
+
+        packet.Topic = message.Message.Topic;
+        packet.Payload = message.Message.Payload;
+        packet.QoS = message.QoS;
+        packet.Retain = message.Retain;
+        // DUP is set only when re-delivering a QoS 1/2 PUBLISH [MQTT-3.3.1-1] [MQTT-3.3.1-2].
+        packet.Dup = dup && message.QoS > MqttQualityOfService.AtMostOnce;
+        packet.PacketId = message.PacketId;
+        packet.Properties = ProtocolVersion == MqttProtocolVersion.V500 ? OutboundProperties(message, reuseProperties) : null;
+        return packet;
     }
 
     /// <summary>
     /// The MQTT 5.0 properties sent with one delivery: the publisher's, unchanged and in order [MQTT-3.3.2-15]
     /// [MQTT-3.3.2-17] [MQTT-3.3.2-20], plus this subscriber's subscription identifiers [MQTT-3.3.4-3] and the
     /// Message Expiry Interval minus the time spent in the broker [MQTT-3.3.2-6]. The shared properties are copied
-    /// only when something per delivery must be added.
+    /// only when something per delivery must be added: into the write loop's own object when
+    /// <paramref name="reuse"/> (the packet is written at once), otherwise into a new one.
     /// </summary>
-    private MqttProperties? OutboundProperties(OutboundMessage message)
+    private MqttProperties? OutboundProperties(OutboundMessage message, bool reuse)
     {
         var shared = message.Message.Properties;
         var remaining = message.Message.RemainingExpiry(Time);
@@ -193,15 +224,17 @@ internal sealed partial class MqttConnection
             return shared;
         }
 
-        return new MqttProperties
-        {
-            PayloadFormatIndicator = shared?.PayloadFormatIndicator,
-            MessageExpiryInterval = remaining is { } left ? Math.Max(left, 1) : null,
-            ContentType = shared?.ContentType,
-            ResponseTopic = shared?.ResponseTopic,
-            CorrelationData = shared?.CorrelationData,
-            UserProperties = shared?.UserProperties,
-            SubscriptionIdentifiers = message.SubscriptionIds,
-        };
+        // Only these fields are ever set on the reused object (topic aliases add TopicAlias), so setting them all
+        // leaves nothing from the previous message.
+        var properties = reuse ? _outgoingProperties ??= new MqttProperties() : new MqttProperties();
+        properties.PayloadFormatIndicator = shared?.PayloadFormatIndicator;
+        properties.MessageExpiryInterval = remaining is { } left ? Math.Max(left, 1) : null;
+        properties.ContentType = shared?.ContentType;
+        properties.ResponseTopic = shared?.ResponseTopic;
+        properties.CorrelationData = shared?.CorrelationData;
+        properties.UserProperties = shared?.UserProperties;
+        properties.SubscriptionIdentifiers = message.SubscriptionIds;
+        properties.TopicAlias = null;
+        return properties;
     }
 }

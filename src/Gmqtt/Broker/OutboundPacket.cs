@@ -2,7 +2,11 @@ using Gmqtt.Protocol;
 
 namespace Gmqtt.Broker;
 
-/// <summary>A message waiting in a session's queue or in flight to its client.</summary>
+/// <summary>
+/// A message waiting in a session's queue or in flight to its client. A QoS 0 instance without subscription
+/// identifiers may be queued for many sessions at once (routing makes one per message, see <c>MqttBroker.Route</c>):
+/// only QoS 1/2 instances, which belong to one session, are ever changed after routing.
+/// </summary>
 internal sealed class OutboundMessage(MqttApplicationMessage message, MqttQualityOfService qos, bool retain, List<uint>? subscriptionIds)
 {
     public MqttApplicationMessage Message { get; } = message;
@@ -13,7 +17,7 @@ internal sealed class OutboundMessage(MqttApplicationMessage message, MqttQualit
     /// <summary>The RETAIN flag to send (set for retained messages sent on subscribe).</summary>
     public bool Retain { get; } = retain;
 
-    /// <summary>MQTT 5.0 subscription identifiers of the matching subscriptions.</summary>
+    /// <summary>MQTT 5.0 subscription identifiers of the matching subscriptions; shared, never changed.</summary>
     public List<uint>? SubscriptionIds { get; } = subscriptionIds;
 
     /// <summary>Assigned when the message enters the in-flight window.</summary>
@@ -25,7 +29,7 @@ internal sealed class OutboundMessage(MqttApplicationMessage message, MqttQualit
     /// <summary>QoS 2: PUBREC arrived, so PUBREL (not PUBLISH) is what is re-sent.</summary>
     public bool Released { get; set; }
 
-    /// <summary>Sent before, so a re-send carries DUP=1 [MQTT-3.3.1-1].</summary>
+    /// <summary>Sent before, so a re-send carries DUP=1 [MQTT-3.3.1-1]. Only set for QoS 1/2.</summary>
     public bool Sent { get; set; }
 
     /// <summary>The shared subscription group it was routed for, so that it can be re-offered to the group.</summary>

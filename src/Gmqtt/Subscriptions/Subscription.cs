@@ -11,4 +11,11 @@ internal sealed record Subscription(
     bool NoLocal,
     bool RetainAsPublished,
     MqttRetainHandling RetainHandling,
-    uint? SubscriptionIdentifier);
+    uint? SubscriptionIdentifier)
+{
+    /// <summary>
+    /// <see cref="SubscriptionIdentifier"/> as the list a delivery's properties carry [MQTT-3.3.4-3], made once here
+    /// and shared by every delivery for this subscription, so routing allocates none. Never change it.
+    /// </summary>
+    public List<uint>? SubscriptionIds { get; } = SubscriptionIdentifier is { } id ? [id] : null;
+}

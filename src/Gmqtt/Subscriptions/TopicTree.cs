@@ -66,23 +66,22 @@ internal sealed class TopicTree<T>
     {
         var separator = rest.IndexOf('/');
         var level = separator < 0 ? rest : rest[..separator];
-        var children = node.Children.GetAlternateLookup<ReadOnlySpan<char>>();
 
         if (!skipWildcards)
         {
             // '#' matches this level and everything below, and also the parent level ("a/#" matches "a").
-            if (children.TryGetValue("#", out var multi))
+            if (node.MultiLevel is { } multi)
             {
                 matches.AddRange(multi.Items);
             }
 
-            if (children.TryGetValue("+", out var single))
+            if (node.SingleLevel is { } single)
             {
                 Descend(single, rest, separator, matches);
             }
         }
 
-        if (children.TryGetValue(level, out var exact))
+        if (node.Children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(level, out var exact))
         {
             Descend(exact, rest, separator, matches);
         }
@@ -94,7 +93,7 @@ internal sealed class TopicTree<T>
         {
             // Last topic level: the child's own items match, and so does a "#" below it.
             matches.AddRange(child.Items);
-            if (child.Children.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue("#", out var multi))
+            if (child.MultiLevel is { } multi)
             {
                 matches.AddRange(multi.Items);
             }
@@ -129,6 +128,7 @@ internal sealed class TopicTree<T>
                 }
 
                 node = parent.Children.GetOrAdd(filter[range], static (key, p) => new Node(p, key), parent);
+                parent.SetWildcardChild(node);
             }
         }
 
@@ -167,6 +167,7 @@ internal sealed class TopicTree<T>
 
                     node.Removed = true;
                     parent.Children.TryRemove(new KeyValuePair<string, Node>(node.Level, node));
+                    parent.ClearWildcardChild(node);
                 }
             }
 
@@ -186,5 +187,43 @@ internal sealed class TopicTree<T>
 
         /// <summary>Set under the node's lock when pruned; a writer that sees it walks the tree again.</summary>
         public bool Removed { get; set; }
+
+        /// <summary>
+        /// The "+" child, also in <see cref="Children"/>: matching reads it at every level, so it is a field rather
+        /// than a hash lookup. Set and cleared under this node's lock, with the dictionary entry.
+        /// </summary>
+        public Node? SingleLevel { get => Volatile.Read(ref _singleLevel); private set => Volatile.Write(ref _singleLevel, value); }
+
+        /// <summary>The "#" child, kept like <see cref="SingleLevel"/>.</summary>
+        public Node? MultiLevel { get => Volatile.Read(ref _multiLevel); private set => Volatile.Write(ref _multiLevel, value); }
+
+        private Node? _singleLevel;
+        private Node? _multiLevel;
+
+        /// <summary>Records <paramref name="child"/> (just added to <see cref="Children"/>) when it is a wildcard level. Under this node's lock.</summary>
+        public void SetWildcardChild(Node child)
+        {
+            if (child.Level == "+")
+            {
+                SingleLevel = child;
+            }
+            else if (child.Level == "#")
+            {
+                MultiLevel = child;
+            }
+        }
+
+        /// <summary>Forgets <paramref name="child"/> (just removed from <see cref="Children"/>). Under this node's lock.</summary>
+        public void ClearWildcardChild(Node child)
+        {
+            if (SingleLevel == child)
+            {
+                SingleLevel = null;
+            }
+            else if (MultiLevel == child)
+            {
+                MultiLevel = null;
+            }
+        }
     }
 }
