@@ -1,3 +1,4 @@
+using Gmqtt.Hooks;
 using Gmqtt.Protocol;
 using Gmqtt.Protocol.Packets;
 
@@ -222,5 +223,20 @@ public class ConnectTests
         Assert.Contains(harness.Logs.Entries, e => e.EventId == 100 && e.Exception is InvalidOperationException);
 
         Assert.Equal(MqttReasonCode.Success, (await harness.Open().ConnectAsync("good")).ReasonCode);
+    }
+
+    [Fact]
+    public async Task Cancelling_the_token_a_connection_is_served_with_closes_it()
+    {
+        var hook = new TestHook();
+        await using var harness = new BrokerHarness(null, hook);
+        var client = await harness.ConnectAsync("c");
+        Assert.Equal(1, harness.Broker.ConnectionCount);
+
+        await client.CancelServingAsync();
+
+        Assert.Empty(await client.ExpectClosedAsync());
+        Assert.Contains(hook.Closed, c => c is ("c", MqttCloseReason.ConnectionLost));
+        Assert.Equal(0, harness.Broker.ConnectionCount);
     }
 }

@@ -60,6 +60,9 @@ internal sealed class RawClient : IAsyncDisposable
     /// <summary>Closes the client's sending side, as a dropped network connection would.</summary>
     public Task DropAsync() => _toBroker.Writer.CompleteAsync().AsTask();
 
+    /// <summary>Cancels the token the broker serves this connection with, as a host ending it would; the pipes stay open.</summary>
+    public Task CancelServingAsync() => _stop.CancelAsync();
+
     /// <summary>Connects and returns the CONNACK.</summary>
     public async Task<ConnAckPacket> ConnectAsync(string clientId, bool clean = true, MqttProtocolVersion version = MqttProtocolVersion.V311, ushort keepAlive = 0, MqttWill? will = null, string? userName = null, string? password = null)
     {

@@ -9,6 +9,10 @@ internal sealed class MqttConnectionHandler(MqttBroker broker) : ConnectionHandl
     public override Task OnConnectedAsync(ConnectionContext connection)
     {
         var tls = connection.Features.Get<ITlsConnectionFeature>();
-        return broker.RunConnectionAsync(connection, tls is null ? "tcp" : "tls", tls?.ClientCertificate, connection.ConnectionClosed);
+
+        // No ConnectionClosed token: Kestrel completes the connection's input when the socket closes or is
+        // aborted (and the TLS layer passes that on), which ends the read loop; a registration on that token
+        // would cost about 150 bytes per connection for nothing.
+        return broker.RunConnectionAsync(connection, tls is null ? "tcp" : "tls", tls?.ClientCertificate);
     }
 }

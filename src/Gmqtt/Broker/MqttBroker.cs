@@ -23,7 +23,7 @@ public sealed partial class MqttBroker
     private readonly ConcurrentDictionary<string, MqttSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<MqttConnection, byte> _connections = new();
     private readonly SemaphoreSlim[] _clientIdGates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _stopping = new();
 
     [ThreadStatic]
     private static List<Subscription>? t_matches;
@@ -95,25 +95,28 @@ public sealed partial class MqttBroker
         return RunConnectionAsync(connection.Transport, new MqttConnectionInfo(transport, connection.RemoteEndPoint, connection.LocalEndPoint, clientCertificate), cancellationToken);
     }
 
-    internal async Task RunConnectionAsync(IDuplexPipe transport, MqttConnectionInfo info, CancellationToken cancellationToken)
+    internal Task RunConnectionAsync(IDuplexPipe transport, MqttConnectionInfo info, CancellationToken cancellationToken)
     {
         if (IsStopping)
         {
-            return; // Stopped brokers accept nothing.
+            return Task.CompletedTask; // Stopped brokers accept nothing.
         }
 
+        // No async frame and no linked token source here: at tens of thousands of idle connections every object
+        // per connection counts. The connection removes itself from _connections when it ends (ForgetConnection).
         var connection = new MqttConnection(this, transport, info);
         _connections.TryAdd(connection, 0);
-        try
+        if (IsStopping)
         {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-            await connection.RunAsync(linked.Token).ConfigureAwait(false);
+            // StopAsync sets the flag before it lists the connections, and TryAdd is a full fence: a connection
+            // added while it ran is either in its list or sees the flag here, and is closed either way.
+            _ = connection.CloseAsync(MqttCloseReason.ServerShutdown);
         }
-        finally
-        {
-            _connections.TryRemove(connection, out _);
-        }
+
+        return connection.RunAsync(cancellationToken);
     }
+
+    internal void ForgetConnection(MqttConnection connection) => _connections.TryRemove(connection, out _);
 
     /// <summary>
     /// Publishes a message as if a client had sent it: publish hooks run, the retained store is updated when
@@ -565,11 +568,11 @@ public sealed partial class MqttBroker
 
     private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
-        // Close every connection with its reason first (MQTT 5.0 clients get DISCONNECT 0x8B), then cancel what is
-        // left, such as a connection accepted while this ran.
+        // Close every connection with its reason (MQTT 5.0 clients get DISCONNECT 0x8B); a connection accepted
+        // while this runs closes itself (RunConnectionAsync).
         _stopRequested = true;
+        Interlocked.MemoryBarrier(); // The flag is visible before the connections are listed (see RunConnectionAsync).
         var closing = _connections.Keys.Select(c => c.CloseAsync(MqttCloseReason.ServerShutdown)).ToArray();
-        await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
             await Task.WhenAll(closing).WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -18,9 +18,8 @@ internal sealed partial class MqttConnection
         var batch = new List<OutboundMessage>();
         try
         {
-            while (await _writeSignal.Reader.WaitToReadAsync().ConfigureAwait(false))
+            while (await _writes.WaitAsync().ConfigureAwait(false))
             {
-                _writeSignal.Reader.TryRead(out _);
                 if (!await WriteRoundsAsync(output, batch).ConfigureAwait(false))
                 {
                     return;
@@ -28,15 +27,13 @@ internal sealed partial class MqttConnection
             }
 
             // Closing: deliver what is still owed (a refusing CONNACK, a DISCONNECT with a reason).
-            var wrote = false;
-            while (_control.TryDequeue(out var packet))
+            if (_writes.TakeControl() is { } owed)
             {
-                MqttPacketWriter.Write(packet, ProtocolVersion, output);
-                wrote = true;
-            }
+                foreach (var packet in owed)
+                {
+                    MqttPacketWriter.Write(packet, ProtocolVersion, output);
+                }
 
-            if (wrote)
-            {
                 await output.FlushAsync().ConfigureAwait(false);
             }
         }
@@ -60,9 +57,14 @@ internal sealed partial class MqttConnection
             }
 
             var wrote = false;
-            while (_control.TryDequeue(out var packet))
+            if (_writes.TakeControl() is { } control)
             {
-                MqttPacketWriter.Write(StripProblemInformation(packet), ProtocolVersion, output);
+                foreach (var packet in control)
+                {
+                    MqttPacketWriter.Write(StripProblemInformation(packet), ProtocolVersion, output);
+                }
+
+                _writes.Recycle(control);
                 wrote = true;
                 if (packet is PubAckPacket ack)
                 {

@@ -1,9 +1,7 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using System.Threading.Channels;
 using Gmqtt.Hooks;
 using Gmqtt.Protocol;
 using Gmqtt.Protocol.Packets;
@@ -23,12 +21,7 @@ internal sealed partial class MqttConnection
     private readonly MqttBroker _broker;
     private readonly IDuplexPipe _transport;
     private readonly MqttPacketReader _reader;
-    private readonly ConcurrentQueue<MqttPacket> _control = new();
-    private readonly Channel<bool> _writeSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
-    {
-        FullMode = BoundedChannelFullMode.DropWrite,
-        SingleReader = true,
-    });
+    private readonly WriteQueue _writes = new();
 
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
@@ -66,6 +59,10 @@ internal sealed partial class MqttConnection
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         Task? writer = null;
+
+        // The token stops the read loop the way CloseAsync does, rather than being passed to every ReadAsync:
+        // one registration for the connection's life, none at all for a token that cannot be cancelled.
+        using var cancellation = cancellationToken.UnsafeRegister(static s => ((MqttConnection)s!)._transport.Input.CancelPendingRead(), this);
         try
         {
             if (_broker.Hooks.HasHooks && !await _broker.Hooks.OnAcceptAsync(Info.ToAcceptContext()).ConfigureAwait(false))
@@ -78,7 +75,7 @@ internal sealed partial class MqttConnection
             _idleLimit = _broker.Options.ConnectTimeout;
             _timer = Time.CreateTimer(static s => ((MqttConnection)s!).OnTimer(), this, _idleLimit, Timeout.InfiniteTimeSpan);
             writer = WriteLoopAsync();
-            await ReadLoopAsync(cancellationToken).ConfigureAwait(false);
+            await ReadLoopAsync().ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_broker.IsStopping)
         {
@@ -96,14 +93,21 @@ internal sealed partial class MqttConnection
         }
         finally
         {
-            _timer?.Dispose();
-            await StopWriterAsync(writer).ConfigureAwait(false);
+            try
+            {
+                _timer?.Dispose();
+                await StopWriterAsync(writer).ConfigureAwait(false);
 
-            // Closing our side ends the network connection for transports that do not do it themselves.
-            await _transport.Output.CompleteAsync().ConfigureAwait(false);
-            await _transport.Input.CompleteAsync().ConfigureAwait(false);
-            await _broker.OnConnectionClosedAsync(this, CloseReason, _gracefulDisconnect ? null : _will).ConfigureAwait(false);
-            _closed.TrySetResult();
+                // Closing our side ends the network connection for transports that do not do it themselves.
+                await _transport.Output.CompleteAsync().ConfigureAwait(false);
+                await _transport.Input.CompleteAsync().ConfigureAwait(false);
+                await _broker.OnConnectionClosedAsync(this, CloseReason, _gracefulDisconnect ? null : _will).ConfigureAwait(false);
+            }
+            finally
+            {
+                _broker.ForgetConnection(this);
+                _closed.TrySetResult();
+            }
         }
     }
 
@@ -133,13 +137,9 @@ internal sealed partial class MqttConnection
     };
 
     /// <summary>Queues a control packet (acknowledgments, CONNACK, SUBACK…) for the write loop.</summary>
-    public void Send(MqttPacket packet)
-    {
-        _control.Enqueue(packet);
-        SignalWriter();
-    }
+    public void Send(MqttPacket packet) => _writes.Enqueue(packet);
 
-    public void SignalWriter() => _writeSignal.Writer.TryWrite(true);
+    public void SignalWriter() => _writes.Signal();
 
     private void SetCloseReason(MqttCloseReason reason) => Interlocked.CompareExchange(ref _closeReason, (int)reason, -1);
 
@@ -167,12 +167,12 @@ internal sealed partial class MqttConnection
         _timer?.Change(_idleLimit - idle, Timeout.InfiniteTimeSpan);
     }
 
-    private async Task ReadLoopAsync(CancellationToken cancellationToken)
+    private async Task ReadLoopAsync()
     {
         var input = _transport.Input;
         while (true)
         {
-            var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var result = await input.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
             var keepReading = true;
             try
@@ -246,7 +246,7 @@ internal sealed partial class MqttConnection
 
     private async Task StopWriterAsync(Task? writer)
     {
-        _writeSignal.Writer.TryComplete();
+        _writes.Complete();
         if (writer is null)
         {
             return;

@@ -11,10 +11,12 @@ namespace Gmqtt.Broker;
 /// </summary>
 internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
 {
-    private readonly Queue<OutboundMessage> _queue = new();
-    private readonly Dictionary<ushort, OutboundMessage> _inflight = [];
-    private readonly HashSet<ushort> _inboundQoS2 = [];
-    private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
+    // Created on first use and kept: most sessions at scale are idle connections with nothing queued, nothing in
+    // flight and few subscriptions, and four empty collections cost about 300 bytes per session.
+    private Queue<OutboundMessage>? _queue;
+    private Dictionary<ushort, OutboundMessage>? _inflight;
+    private HashSet<ushort>? _inboundQoS2;
+    private Dictionary<string, Subscription>? _subscriptions;
     private ushort _lastPacketId;
     private long _sequence;
 
@@ -43,7 +45,8 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     /// <summary>Most unacknowledged QoS 1/2 messages at once: the option, or the client's Receive Maximum when lower.</summary>
     public int InflightLimit { get; set; } = options.MaxInflightMessages;
 
-    public object Gate => _queue;
+    /// <summary>The session's lock: the session itself, so that it costs no object of its own.</summary>
+    public object Gate => this;
 
     public int QueuedCount
     {
@@ -51,7 +54,7 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
         {
             lock (Gate)
             {
-                return _queue.Count;
+                return _queue?.Count ?? 0;
             }
         }
     }
@@ -62,7 +65,7 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
         {
             lock (Gate)
             {
-                return _inflight.Count;
+                return _inflight?.Count ?? 0;
             }
         }
     }
@@ -71,7 +74,7 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            return [.. _subscriptions.Values];
+            return _subscriptions is null ? [] : [.. _subscriptions.Values];
         }
     }
 
@@ -81,7 +84,7 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
         {
             lock (Gate)
             {
-                return _subscriptions.Count;
+                return _subscriptions?.Count ?? 0;
             }
         }
     }
@@ -91,8 +94,9 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            var isNew = !_subscriptions.ContainsKey(subscription.Filter);
-            _subscriptions[subscription.Filter] = subscription;
+            var subscriptions = _subscriptions ??= new Dictionary<string, Subscription>(StringComparer.Ordinal);
+            var isNew = !subscriptions.ContainsKey(subscription.Filter);
+            subscriptions[subscription.Filter] = subscription;
             return isNew;
         }
     }
@@ -101,7 +105,7 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            return _subscriptions.ContainsKey(filter);
+            return _subscriptions?.ContainsKey(filter) ?? false;
         }
     }
 
@@ -109,7 +113,7 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            return _subscriptions.Remove(filter);
+            return _subscriptions?.Remove(filter) ?? false;
         }
     }
 
@@ -129,17 +133,18 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
                 return MqttDropReason.OfflineQoS0;
             }
 
-            if (_queue.Count >= options.MaxQueuedMessages)
+            var queue = _queue ??= new Queue<OutboundMessage>();
+            if (queue.Count >= options.MaxQueuedMessages)
             {
                 if (options.QueueOverflowPolicy == MqttQueueOverflowPolicy.DropNewest)
                 {
                     return MqttDropReason.QueueFull;
                 }
 
-                evicted = _queue.Dequeue();
+                evicted = queue.Dequeue();
             }
 
-            _queue.Enqueue(message);
+            queue.Enqueue(message);
         }
 
         connection?.SignalWriter();
@@ -156,28 +161,34 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            while (batch.Count < maxBatch && _queue.TryPeek(out var next))
+            if (_queue is not { } queue)
+            {
+                return;
+            }
+
+            while (batch.Count < maxBatch && queue.TryPeek(out var next))
             {
                 if (next.Message.Properties?.MessageExpiryInterval is not null && next.Message.RemainingExpiry(time) == 0)
                 {
-                    _queue.Dequeue();
+                    queue.Dequeue();
                     (expired ??= []).Add(next);
                     continue;
                 }
 
                 if (next.QoS > MqttQualityOfService.AtMostOnce)
                 {
-                    if (_inflight.Count >= InflightLimit)
+                    var inflight = _inflight ??= [];
+                    if (inflight.Count >= InflightLimit)
                     {
                         return;
                     }
 
-                    next.PacketId = NextPacketId();
+                    next.PacketId = NextPacketId(inflight);
                     next.Sequence = ++_sequence;
-                    _inflight.Add(next.PacketId, next);
+                    inflight.Add(next.PacketId, next);
                 }
 
-                _queue.Dequeue();
+                queue.Dequeue();
                 batch.Add(next);
             }
         }
@@ -191,7 +202,12 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            var list = _inflight.Values.ToList();
+            if (_inflight is not { Count: > 0 } inflight)
+            {
+                return [];
+            }
+
+            var list = inflight.Values.ToList();
             list.Sort(static (a, b) => a.Sequence.CompareTo(b.Sequence));
             return list;
         }
@@ -202,7 +218,7 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            if (!_inflight.TryGetValue(packetId, out var message) || message.QoS != expected)
+            if (_inflight is null || !_inflight.TryGetValue(packetId, out var message) || message.QoS != expected)
             {
                 return false;
             }
@@ -217,7 +233,7 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            if (!_inflight.TryGetValue(packetId, out var message) || message.QoS != MqttQualityOfService.ExactlyOnce)
+            if (_inflight is null || !_inflight.TryGetValue(packetId, out var message) || message.QoS != MqttQualityOfService.ExactlyOnce)
             {
                 return false;
             }
@@ -234,7 +250,7 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
         {
             lock (Gate)
             {
-                return _inboundQoS2.Count;
+                return _inboundQoS2?.Count ?? 0;
             }
         }
     }
@@ -244,7 +260,7 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            return _inboundQoS2.Contains(packetId);
+            return _inboundQoS2?.Contains(packetId) ?? false;
         }
     }
 
@@ -253,7 +269,7 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            return _inboundQoS2.Add(packetId);
+            return (_inboundQoS2 ??= []).Add(packetId);
         }
     }
 
@@ -262,7 +278,7 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            return _inboundQoS2.Remove(packetId);
+            return _inboundQoS2?.Remove(packetId) ?? false;
         }
     }
 
@@ -276,13 +292,13 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
         lock (Gate)
         {
             connection = Connection;
-            if ((connection is not null) != online || _queue.Count >= options.MaxQueuedMessages ||
+            if ((connection is not null) != online || _queue?.Count >= options.MaxQueuedMessages ||
                 (!online && message.QoS == MqttQualityOfService.AtMostOnce && !options.QueueQoS0WhenOffline))
             {
                 return false;
             }
 
-            _queue.Enqueue(message);
+            (_queue ??= new Queue<OutboundMessage>()).Enqueue(message);
         }
 
         connection?.SignalWriter();
@@ -294,14 +310,19 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            var taken = _queue.Where(m => m.SharedGroup == group).ToList();
+            if (_queue is not { } queue)
+            {
+                return [];
+            }
+
+            var taken = queue.Where(m => m.SharedGroup == group).ToList();
             if (taken.Count > 0)
             {
-                var kept = _queue.Where(m => m.SharedGroup != group).ToArray();
-                _queue.Clear();
+                var kept = queue.Where(m => m.SharedGroup != group).ToArray();
+                queue.Clear();
                 foreach (var message in kept)
                 {
-                    _queue.Enqueue(message);
+                    queue.Enqueue(message);
                 }
             }
 
@@ -314,11 +335,12 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            var rest = _queue.ToArray();
-            _queue.Clear();
+            var queue = _queue ??= new Queue<OutboundMessage>();
+            var rest = queue.ToArray();
+            queue.Clear();
             foreach (var message in messages.Concat(rest))
             {
-                _queue.Enqueue(message);
+                queue.Enqueue(message);
             }
         }
 
@@ -330,25 +352,33 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            var dropped = new List<OutboundMessage>(_queue.Count + _inflight.Count);
-            dropped.AddRange(_queue);
-            dropped.AddRange(_inflight.Values);
-            _queue.Clear();
-            _inflight.Clear();
-            _inboundQoS2.Clear();
-            _subscriptions.Clear();
+            var dropped = new List<OutboundMessage>((_queue?.Count ?? 0) + (_inflight?.Count ?? 0));
+            if (_queue is not null)
+            {
+                dropped.AddRange(_queue);
+            }
+
+            if (_inflight is not null)
+            {
+                dropped.AddRange(_inflight.Values);
+            }
+
+            _queue = null;
+            _inflight = null;
+            _inboundQoS2 = null;
+            _subscriptions = null;
             return dropped;
         }
     }
 
-    private ushort NextPacketId()
+    private ushort NextPacketId(Dictionary<ushort, OutboundMessage> inflight)
     {
         // Called under the lock with fewer than 65,535 identifiers in use, so a free one exists.
         do
         {
             _lastPacketId = _lastPacketId == ushort.MaxValue ? (ushort)1 : (ushort)(_lastPacketId + 1);
         }
-        while (_inflight.ContainsKey(_lastPacketId));
+        while (inflight.ContainsKey(_lastPacketId));
 
         return _lastPacketId;
     }
