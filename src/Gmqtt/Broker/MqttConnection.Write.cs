@@ -62,14 +62,14 @@ internal sealed partial class MqttConnection
                 foreach (var packet in control)
                 {
                     MqttPacketWriter.Write(StripProblemInformation(packet), ProtocolVersion, output);
+                    if (packet is PubAckPacket ack)
+                    {
+                        Volatile.Write(ref _spareAck, ack); // Written: the read loop may reuse it (HandlePublishAsync).
+                    }
                 }
 
                 _writes.Recycle(control);
                 wrote = true;
-                if (packet is PubAckPacket ack)
-                {
-                    Volatile.Write(ref _spareAck, ack); // Written: the read loop may reuse it (HandlePublishAsync).
-                }
             }
 
             List<OutboundMessage>? tooLarge = null;
