@@ -23,7 +23,8 @@ internal sealed partial class MqttConnection
     private readonly MqttPacketReader _reader;
     private readonly WriteQueue _writes = new();
 
-    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _closed;
+    private int _ended;
     private readonly ILogger _logger;
     private ITimer? _timer;
     private long _lastActivity;
@@ -51,7 +52,34 @@ internal sealed partial class MqttConnection
     public MqttProtocolVersion ProtocolVersion => _reader.ProtocolVersion;
 
     /// <summary>Completes when the connection is closed and its cleanup (will, hooks) has run.</summary>
-    public Task Closed => _closed.Task;
+    /// <remarks>
+    /// Created only when someone waits (a close, a takeover, a stop): an idle connection holds no
+    /// TaskCompletionSource. Publishing it and reading <see cref="_ended"/> are both full fences, so either
+    /// <see cref="OnEnded"/> sees it or this sees the end.
+    /// </remarks>
+    public Task Closed
+    {
+        get
+        {
+            if (Volatile.Read(ref _ended) != 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            var closed = Volatile.Read(ref _closed);
+            if (closed is null)
+            {
+                var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                closed = Interlocked.CompareExchange(ref _closed, created, null) ?? created;
+                if (Volatile.Read(ref _ended) != 0)
+                {
+                    closed.TrySetResult();
+                }
+            }
+
+            return closed.Task;
+        }
+    }
 
     private TimeProvider Time => _broker.TimeProvider;
 
@@ -62,7 +90,7 @@ internal sealed partial class MqttConnection
 
         // The token stops the read loop the way CloseAsync does, rather than being passed to every ReadAsync:
         // one registration for the connection's life, none at all for a token that cannot be cancelled.
-        using var cancellation = cancellationToken.UnsafeRegister(static s => ((MqttConnection)s!)._transport.Input.CancelPendingRead(), this);
+        var cancellation = cancellationToken.UnsafeRegister(static s => ((MqttConnection)s!)._transport.Input.CancelPendingRead(), this);
         try
         {
             if (_broker.Hooks.HasHooks && !await _broker.Hooks.OnAcceptAsync(Info.ToAcceptContext()).ConfigureAwait(false))
@@ -95,6 +123,8 @@ internal sealed partial class MqttConnection
         {
             try
             {
+                // Before the transport is completed: a late cancellation then has nothing left to touch.
+                await cancellation.DisposeAsync().ConfigureAwait(false);
                 _timer?.Dispose();
                 await StopWriterAsync(writer).ConfigureAwait(false);
 
@@ -106,9 +136,15 @@ internal sealed partial class MqttConnection
             finally
             {
                 _broker.ForgetConnection(this);
-                _closed.TrySetResult();
+                OnEnded();
             }
         }
+    }
+
+    private void OnEnded()
+    {
+        Interlocked.Exchange(ref _ended, 1);
+        Volatile.Read(ref _closed)?.TrySetResult();
     }
 
     public MqttCloseReason CloseReason => _closeReason < 0 ? MqttCloseReason.ConnectionLost : (MqttCloseReason)_closeReason;
