@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Text;
 using System.Text.Unicode;
 
@@ -184,6 +183,4 @@ internal ref struct MqttBodyReader
             throw MqttProtocolException.Malformed("A string contains U+0000.");
         }
     }
-
-    internal static ushort ReadUInt16(ReadOnlySpan<byte> span) => BinaryPrimitives.ReadUInt16BigEndian(span);
 }
