@@ -69,9 +69,7 @@ public sealed partial class MqttBroker
         }
 
         var subscription = new Subscription(session, filter.Filter, filter.MaximumQoS, filter.NoLocal, filter.RetainAsPublished, filter.RetainHandling, null);
-        session.SetSubscription(subscription);
-        Subscriptions.Add(subscription);
-        SessionStore.SubscriptionAdded(clientId, filter);
+        AddSubscription(subscription, filter);
         if (filter.RetainHandling != MqttRetainHandling.DoNotSend)
         {
             DeliverRetained(subscription);
@@ -88,10 +86,31 @@ public sealed partial class MqttBroker
             return false;
         }
 
+        return RemoveSubscription(session, filter);
+    }
+
+    /// <summary>
+    /// Records a subscription in its session, the topic tree and the session store (SUBSCRIBE and the API alike).
+    /// Returns false when it replaced one to the same filter.
+    /// </summary>
+    internal bool AddSubscription(Subscription subscription, MqttTopicFilter filter)
+    {
+        var isNew = subscription.Session.SetSubscription(subscription);
+        Subscriptions.Add(subscription);
+        SessionStore.SubscriptionAdded(subscription.Session.ClientId, filter);
+        return isNew;
+    }
+
+    /// <summary>
+    /// Removes a subscription from its session, the topic tree and the session store, and re-offers what a shared
+    /// group member still had queued for it (UNSUBSCRIBE and the API alike). False when it did not exist.
+    /// </summary>
+    internal bool RemoveSubscription(MqttSession session, string filter)
+    {
         var removed = session.RemoveSubscription(filter) & Subscriptions.Remove(session, filter);
         if (removed)
         {
-            SessionStore.SubscriptionRemoved(clientId, filter);
+            SessionStore.SubscriptionRemoved(session.ClientId, filter);
             ReofferQueuedShared(session, filter);
         }
 

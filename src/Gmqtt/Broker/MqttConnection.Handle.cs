@@ -486,9 +486,7 @@ internal sealed partial class MqttConnection
                 else
                 {
                     var subscription = new Subscription(session, filter.Filter, qos, filter.NoLocal, filter.RetainAsPublished, filter.RetainHandling, subscriptionId);
-                    var isNew = session.SetSubscription(subscription);
-                    _broker.Subscriptions.Add(subscription);
-                    _broker.SessionStore.SubscriptionAdded(session.ClientId, filter);
+                    var isNew = _broker.AddSubscription(subscription, filter);
                     (granted ??= []).Add((subscription, isNew));
                     code = MqttReasonCodes.Granted(qos);
                 }
@@ -547,15 +545,10 @@ internal sealed partial class MqttConnection
                 }
             }
 
-            var removed = session.RemoveSubscription(filter) & _broker.Subscriptions.Remove(session, filter);
-            if (removed)
+            var removed = _broker.RemoveSubscription(session, filter);
+            if (removed && _broker.Hooks.HasHooks)
             {
-                _broker.SessionStore.SubscriptionRemoved(session.ClientId, filter);
-                _broker.ReofferQueuedShared(session, filter);
-                if (_broker.Hooks.HasHooks)
-                {
-                    await _broker.Hooks.OnUnsubscribedAsync(Client!, filter).ConfigureAwait(false);
-                }
+                await _broker.Hooks.OnUnsubscribedAsync(Client!, filter).ConfigureAwait(false);
             }
 
             codes.Add(removed ? MqttReasonCode.Success : MqttReasonCode.NoSubscriptionExisted);
