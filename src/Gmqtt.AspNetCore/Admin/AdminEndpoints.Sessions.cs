@@ -21,7 +21,7 @@ internal static partial class AdminEndpoints
             group.MapGet($"/{path}", ListSessions)
                 .WithName($"GmqttList{noun}s")
                 .WithSummary($"Lists {path}, online and offline, a page at a time")
-                .WithDescription("Ordered by client identifier. `connected` keeps only online (true) or offline (false) sessions; " +
+                .WithDescription("Ordered by client identifier. `connected` keeps only online (true) or offline (false) sessions (empty: all); " +
                                  "`search` keeps those whose client identifier or user name contains it (case-insensitive).");
 
             group.MapGet($"/{path}/{{clientId}}", GetSession)
@@ -36,18 +36,19 @@ internal static partial class AdminEndpoints
     }
 
     internal static Results<Ok<AdminClientPage>, ValidationProblem> ListSessions(
-        [FromServices] MqttBroker broker, int? page, int? pageSize, bool? connected, string? search)
+        [FromServices] MqttBroker broker, int? page, int? pageSize, string? connected, string? search)
     {
         var validator = new AdminValidator();
         validator.Range("page", page ?? 1, 1, int.MaxValue);
         validator.Range("pageSize", pageSize ?? DefaultPageSize, 1, AdminValidator.MaxPageSize);
+        var connectedFilter = validator.OptionalBoolean("connected", connected);
         if (!validator.IsValid)
         {
             return validator.Problem();
         }
 
         IEnumerable<MqttClientSnapshot> matching = broker.GetClients();
-        if (connected is { } online)
+        if (connectedFilter is { } online)
         {
             matching = matching.Where(c => c.Connected == online);
         }
@@ -68,10 +69,17 @@ internal static partial class AdminEndpoints
     internal static Results<Ok<AdminClient>, NotFoundProblem> GetSession([FromServices] MqttBroker broker, string clientId) =>
         broker.GetClient(clientId) is { } client ? TypedResults.Ok(AdminMapper.ToClient(client)) : AdminProblems.NoSession(clientId);
 
-    internal static async Task<Results<NoContent, NotFoundProblem>> DisconnectClientAsync(
-        [FromServices] MqttBroker broker, string clientId, bool? endSession)
+    internal static async Task<Results<NoContent, NotFoundProblem, ValidationProblem>> DisconnectClientAsync(
+        [FromServices] MqttBroker broker, string clientId, string? endSession)
     {
-        if (await broker.DisconnectClientAsync(clientId, endSession ?? false).ConfigureAwait(false))
+        var validator = new AdminValidator();
+        var end = validator.OptionalBoolean("endSession", endSession) ?? false;
+        if (!validator.IsValid)
+        {
+            return validator.Problem();
+        }
+
+        if (await broker.DisconnectClientAsync(clientId, end).ConfigureAwait(false))
         {
             return TypedResults.NoContent();
         }
