@@ -11,6 +11,12 @@ internal static partial class AdminEndpoints
     private const int DefaultPageSize = 50;
 
     /// <summary>
+    /// A route value as it was meant. The server decodes the path except <c>%2F</c>, which it keeps so that segments
+    /// stay apart; a client id or topic with a slash can only travel that way (Swagger UI's encodeURIComponent does).
+    /// </summary>
+    internal static string FromPath(string value) => value.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
     /// <c>/clients</c> and <c>/sessions</c> are one resource seen two ways (the broker keeps a session per client
     /// identifier, online or not): the same handlers serve both; only clients can be disconnected.
     /// </summary>
@@ -66,12 +72,16 @@ internal static partial class AdminEndpoints
         return TypedResults.Ok(new AdminClientPage(items, number, size, all.Count));
     }
 
-    internal static Results<Ok<AdminClient>, NotFoundProblem> GetSession([FromServices] MqttBroker broker, string clientId) =>
-        broker.GetClient(clientId) is { } client ? TypedResults.Ok(AdminMapper.ToClient(client)) : AdminProblems.NoSession(clientId);
+    internal static Results<Ok<AdminClient>, NotFoundProblem> GetSession([FromServices] MqttBroker broker, string clientId)
+    {
+        clientId = FromPath(clientId);
+        return broker.GetClient(clientId) is { } client ? TypedResults.Ok(AdminMapper.ToClient(client)) : AdminProblems.NoSession(clientId);
+    }
 
     internal static async Task<Results<NoContent, NotFoundProblem, ValidationProblem>> DisconnectClientAsync(
         [FromServices] MqttBroker broker, string clientId, string? endSession)
     {
+        clientId = FromPath(clientId);
         var validator = new AdminValidator();
         var end = validator.OptionalBoolean("endSession", endSession) ?? false;
         if (!validator.IsValid)

@@ -63,6 +63,19 @@ public class AdminClientsTests(AdminServerFactory server) : IClassFixture<AdminS
     }
 
     [Fact]
+    public async Task A_client_id_with_slashes_and_spaces_is_addressed_by_its_escaped_form()
+    {
+        using var http = server.Http();
+        using var client = await server.ConnectAsync("site/1 gateway%");
+        var path = "clients/" + Uri.EscapeDataString("site/1 gateway%");
+
+        Assert.Equal("site/1 gateway%", (await http.GetFromJsonAsync<AdminClient>(path))!.ClientId);
+        Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync(path + "/subscriptions", new { filter = "x/y", qos = 0 })).StatusCode);
+        Assert.Equal("x/y", Assert.Single((await http.GetFromJsonAsync<List<AdminSubscription>>(path + "/subscriptions"))!).Filter);
+        Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync(path)).StatusCode);
+    }
+
+    [Fact]
     public async Task Lists_are_paged_in_client_id_order_with_totals()
     {
         using var http = server.Http();
