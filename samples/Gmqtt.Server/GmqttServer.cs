@@ -1,4 +1,6 @@
 using Gmqtt.Server.Auth;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Gmqtt.Server;
@@ -34,10 +36,20 @@ public static class GmqttServer
             .AddHook<ConfigurationAuthHook>()
             .AddHook<ConfigurationAclHook>();
 
+        // Operations: /health (broker, listeners, storage) and /metrics (the "Gmqtt" meter for Prometheus).
+        builder.Services.AddHealthChecks().AddGmqtt();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter("Gmqtt")
+            .AddPrometheusExporter());
+
         var app = builder.Build();
         app.UseWebSockets();
         app.MapMqtt("/mqtt");
         app.MapGet("/", () => "Gmqtt broker: MQTT over WebSocket at /mqtt.");
+
+        // Anonymous, as scrapers and load balancers expect; add .RequireAuthorization(...) to either to protect it.
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             foreach (var (name, serves) in new[] { ("Mqtt", "MQTT over TCP"), ("MqttTls", "MQTT over TLS"), ("Http", "HTTP, MQTT over WebSocket at /mqtt") })

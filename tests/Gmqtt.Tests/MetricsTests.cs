@@ -73,6 +73,19 @@ public class MetricsTests
     }
 
     [Fact]
+    public async Task Authentication_refusals_are_reported_at_zero_before_the_first_failure()
+    {
+        await using var harness = new BrokerHarness();
+        using var capture = new MeterCapture(harness.Broker.Metrics.Meter);
+        var observed = capture.Observe();
+        foreach (var instrument in new[] { "gmqtt.connect.failures", "gmqtt.auth.failures" })
+        {
+            Assert.Equal(0, MeterCapture.Value(observed, instrument, "reason", "not_authorized"));
+            Assert.Equal(0, MeterCapture.Value(observed, instrument, "reason", "bad_user_name_or_password"));
+        }
+    }
+
+    [Fact]
     public async Task Hook_duration_is_recorded_per_hook_method_when_hooks_are_registered()
     {
         await using var harness = new BrokerHarness(null, new TestHook());

@@ -61,7 +61,7 @@ internal sealed class MqttBrokerMetrics : IDisposable
         Meter.CreateObservableUpDownCounter("gmqtt.retained.messages", () => broker.RetainedMessages.Count, "{message}",
             "Retained messages.");
         Meter.CreateObservableCounter("gmqtt.connect.failures", () => ByReasonCode(broker.GetConnectFailures()), "{failure}",
-            "CONNECT attempts answered with a failing CONNACK, by reason code.");
+            "CONNECT attempts answered with a failing CONNACK, by reason code (e.g. not_authorized, client_identifier_not_valid).");
         Meter.CreateObservableCounter("gmqtt.auth.failures", () => ByReasonCode(broker.GetAuthFailures()), "{failure}",
             "Failed authentications (bad user name or password, not authorized, enhanced authentication or re-authentication), by reason code.");
         HookDuration = Meter.CreateHistogram<double>("gmqtt.hook.duration", "s",
@@ -99,8 +99,17 @@ internal sealed class MqttBrokerMetrics : IDisposable
     private static Measurement<long>[] ObserveDrops(MqttBroker broker) =>
         [.. DropReasons.Select(d => new Measurement<long>(broker.GetDrops(d.Reason), d.Tags))];
 
-    private static IEnumerable<Measurement<long>> ByReasonCode(IEnumerable<(MqttReasonCode Code, long Count)> counts) =>
-        counts.Select(c => new Measurement<long>(c.Count, ReasonCodeTags[(byte)c.Code] ??= [new("reason", ReasonName(c.Code))]));
+    /// <summary>
+    /// The reason codes that occurred, and always the two authentication refusals, at 0 if need be: the series then
+    /// exist from the start, so that an alert on their rate works before the first failure.
+    /// </summary>
+    private static IEnumerable<Measurement<long>> ByReasonCode(IEnumerable<(MqttReasonCode Code, long Count)> counts)
+    {
+        var seen = counts.ToDictionary(c => c.Code, c => c.Count);
+        seen.TryAdd(MqttReasonCode.BadUserNameOrPassword, 0);
+        seen.TryAdd(MqttReasonCode.NotAuthorized, 0);
+        return seen.Select(c => new Measurement<long>(c.Value, ReasonCodeTags[(byte)c.Key] ??= [new("reason", ReasonName(c.Key))]));
+    }
 
     /// <summary><c>BadUserNameOrPassword</c> → <c>bad_user_name_or_password</c>, <c>OfflineQoS0</c> → <c>offline_qos0</c>.</summary>
     private static string SnakeCase(string name)
