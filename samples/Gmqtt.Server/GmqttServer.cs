@@ -1,7 +1,7 @@
 using Gmqtt.Server.Auth;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using OpenTelemetry.Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OpenTelemetry.Metrics;
 
 namespace Gmqtt.Server;
 
@@ -52,7 +52,7 @@ public static class GmqttServer
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            foreach (var (name, serves) in new[] { ("Mqtt", "MQTT over TCP"), ("MqttTls", "MQTT over TLS"), ("Http", "HTTP, MQTT over WebSocket at /mqtt") })
+            foreach (var (name, serves) in new[] { ("Mqtt", "MQTT over TCP"), ("MqttTls", "MQTT over TLS"), ("Http", "HTTP, MQTT over WebSocket at /mqtt, /health, /metrics") })
             {
                 if (kestrel[$"Endpoints:{name}:Url"] is { } url)
                 {

@@ -73,8 +73,8 @@ public class SysTopicTests
 
     [Theory]
     [InlineData("$SYS/broker/uptime")]
-    [InlineData("$SYS")]
-    public async Task Clients_cannot_publish_to_SYS(string topic)
+    [InlineData("$SYS/broker")]
+    public async Task Clients_cannot_publish_to_the_brokers_SYS_tree(string topic)
     {
         await using var harness = new BrokerHarness(o => o.SysInterval = Interval);
         var watcher = await harness.SubscriberAsync("watcher", "$SYS/#");
@@ -86,6 +86,20 @@ public class SysTopicTests
         Assert.Null(harness.Broker.RetainedMessages.Get(topic));
         await harness.Broker.PublishAsync(new MqttApplicationMessage { Topic = "$SYS/marker" }); // the server itself may
         Assert.Equal("$SYS/marker", (await watcher.ReceivePublishAsync()).Topic);
+    }
+
+    [Theory]
+    [InlineData("$SYS/sample/x")]
+    [InlineData("$SYS/brokers")]
+    public async Task The_rest_of_SYS_is_left_to_the_hooks(string topic)
+    {
+        await using var harness = new BrokerHarness(o => o.SysInterval = Interval);
+        var watcher = await harness.SubscriberAsync("watcher", "$SYS/#");
+        var client = await harness.Connect5Async("c");
+        await client.PublishAsync(topic, "ops"u8.ToArray(), null, MqttQualityOfService.AtLeastOnce, packetId: 1);
+
+        Assert.Equal(MqttReasonCode.Success, (await client.ReceiveAsync<PubAckPacket>()).ReasonCode);
+        Assert.Equal(topic, (await watcher.ReceivePublishAsync()).Topic);
     }
 
     [Fact]

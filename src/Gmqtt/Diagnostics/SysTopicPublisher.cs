@@ -6,8 +6,9 @@ namespace Gmqtt.Diagnostics;
 
 /// <summary>
 /// Publishes the broker's state under <c>$SYS/broker/</c> every <see cref="MqttBrokerOptions.SysInterval"/>, retained,
-/// with Mosquitto's topic names and formats so that existing tools read them unchanged. Clients cannot publish there
-/// (see <c>MqttConnection.HandlePublishAsync</c>), and a wildcard filter such as <c>#</c> does not match them [MQTT-4.7.2-1].
+/// with Mosquitto's topic names and formats so that existing tools read them unchanged. Clients cannot publish under
+/// <see cref="Root"/> (see <c>MqttConnection.HandlePublishAsync</c>), and a wildcard filter such as <c>#</c> does not
+/// match them [MQTT-4.7.2-1].
 /// </summary>
 /// <remarks>
 /// The load topics are Mosquitto's: per-minute rates smoothed exponentially over one, five and fifteen minutes,
@@ -15,7 +16,10 @@ namespace Gmqtt.Diagnostics;
 /// </remarks>
 internal sealed class SysTopicPublisher : IDisposable
 {
-    public const string Prefix = "$SYS/broker/";
+    /// <summary>The tree the broker publishes and clients may not publish to.</summary>
+    public const string Root = "$SYS/broker";
+
+    public const string Prefix = Root + "/";
 
     private static readonly (string Suffix, double Seconds)[] LoadWindows = [("1min", 60), ("5min", 300), ("15min", 900)];
 
