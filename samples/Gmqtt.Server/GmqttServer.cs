@@ -1,6 +1,8 @@
 using Gmqtt.Server.Admin;
 using Gmqtt.Server.Auth;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OpenTelemetry.Metrics;
 
 namespace Gmqtt.Server;
 
@@ -36,6 +38,12 @@ public static class GmqttServer
             .AddHook<ConfigurationAclHook>();
         var admin = builder.AddAdmin();
 
+        // Operations: /health (broker, listeners, storage) and /metrics (the "Gmqtt" meter for Prometheus).
+        builder.Services.AddHealthChecks().AddGmqtt();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter("Gmqtt")
+            .AddPrometheusExporter());
+
         var app = builder.Build();
         // A request the endpoint cannot bind (?page=abc, bad JSON) is the client's error: 400 rather than 500 in Development too.
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = e => e is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : 500 });
@@ -51,10 +59,14 @@ public static class GmqttServer
             app.MapGmqttAdmin("/api/v1").RequireAuthorization(AdminSetup.PolicyName);
         }
 
-        app.MapGet("/", () => "Gmqtt broker: MQTT over WebSocket at /mqtt, admin API at /api/v1, Swagger UI at /swagger.");
+        app.MapGet("/", () => "Gmqtt broker: MQTT over WebSocket at /mqtt, admin API at /api/v1, Swagger UI at /swagger, /health, /metrics.");
+
+        // Anonymous, as scrapers and load balancers expect; add .RequireAuthorization(...) to either to protect it.
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            foreach (var (name, serves) in new[] { ("Mqtt", "MQTT over TCP"), ("MqttTls", "MQTT over TLS"), ("Http", "HTTP, MQTT over WebSocket at /mqtt") })
+            foreach (var (name, serves) in new[] { ("Mqtt", "MQTT over TCP"), ("MqttTls", "MQTT over TLS"), ("Http", "HTTP, MQTT over WebSocket at /mqtt, /health, /metrics") })
             {
                 if (kestrel[$"Endpoints:{name}:Url"] is { } url)
                 {

@@ -6,7 +6,7 @@ namespace Gmqtt;
 /// Broker limits and behaviour, bound from the <c>Gmqtt</c> configuration section. Each default says why it
 /// was chosen; out-of-range values fail start-up with a message naming the key.
 /// </summary>
-public sealed class MqttBrokerOptions
+public sealed class MqttBrokerOptions : IValidatableObject
 {
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "Gmqtt";
@@ -126,7 +126,24 @@ public sealed class MqttBrokerOptions
     /// <summary>Response Information sent in CONNACK to MQTT 5.0 clients that ask for it; null sends none.</summary>
     public string? ResponseInformation { get; set; }
 
+    /// <summary>
+    /// How often the broker publishes its <c>$SYS/broker/...</c> topics (retained, Mosquitto's names); zero turns
+    /// them off. Default 10 s, as Mosquitto's <c>sys_interval</c>: fresh enough for a dashboard, about forty small
+    /// retained messages per interval. When on, at least 1 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan SysInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Prefix of client identifiers the broker assigns to clients that send an empty one.</summary>
     [Required(AllowEmptyStrings = true)]
     public string AssignedClientIdPrefix { get; set; } = "gmqtt-";
+
+    /// <summary>Rules that span what a single attribute can say; run by the data-annotations validation at start.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (SysInterval > TimeSpan.Zero && SysInterval < TimeSpan.FromSeconds(1))
+        {
+            yield return new ValidationResult($"{nameof(SysInterval)} must be zero (off) or at least 1 second.", [nameof(SysInterval)]);
+        }
+    }
 }

@@ -17,7 +17,9 @@ internal sealed class BrokerHarness : IAsyncDisposable
 
     public BrokerHarness(Action<MqttBrokerOptions>? configure = null, params IMqttHook[] hooks)
     {
-        var options = new MqttBrokerOptions();
+        // $SYS off unless a test turns it on: its retained messages are not what other tests look at, and a
+        // FakeTimeProvider moved by days would fire its timer once per interval.
+        var options = new MqttBrokerOptions { SysInterval = TimeSpan.Zero };
         configure?.Invoke(options);
         Time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         Broker = new MqttBroker(

@@ -14,7 +14,7 @@ public static class GmqttListenOptionsExtensions
     public static ListenOptions UseMqtt(this ListenOptions listenOptions)
     {
         ArgumentNullException.ThrowIfNull(listenOptions);
-        GmqttMarkerService.EnsureRegistered(listenOptions.ApplicationServices);
+        GmqttMarkerService.EnsureRegistered(listenOptions.ApplicationServices).AddListener($"tcp {listenOptions}");
         listenOptions.UseConnectionHandler<MqttConnectionHandler>();
         return listenOptions;
     }

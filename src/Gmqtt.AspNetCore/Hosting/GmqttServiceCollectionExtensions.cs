@@ -39,6 +39,7 @@ public static class GmqttServiceCollectionExtensions
         options.ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton<GmqttMarkerService>();
+        services.AddMetrics(); // IMeterFactory for the "Gmqtt" meter (hosts add it too; idempotent).
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IMqttRetainedMessageStore, InMemoryRetainedMessageStore>();
         services.TryAddSingleton<IMqttSessionStore, InMemorySessionStore>();

@@ -16,7 +16,7 @@ public static class GmqttEndpointRouteBuilderExtensions
     public static IEndpointConventionBuilder MapMqtt(this IEndpointRouteBuilder endpoints, string pattern)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        GmqttMarkerService.EnsureRegistered(endpoints.ServiceProvider);
+        GmqttMarkerService.EnsureRegistered(endpoints.ServiceProvider).AddListener($"ws {pattern}");
         return endpoints.Map(pattern, MqttWebSocketEndpoint.HandleAsync).WithDisplayName("MQTT over WebSocket");
     }
 }

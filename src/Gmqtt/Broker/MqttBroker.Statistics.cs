@@ -98,6 +98,33 @@ public sealed partial class MqttBroker
         return (queued, inflight);
     }
 
+    private long _connectionsOpened;
+    private long _connectsReceived;
+    private int _maxConnections;
+
+    /// <summary>Network connections accepted since start (Mosquitto's "sockets").</summary>
+    internal long ConnectionsOpened => Volatile.Read(ref _connectionsOpened);
+
+    /// <summary>CONNECT packets received since start.</summary>
+    internal long ConnectsReceived => Volatile.Read(ref _connectsReceived);
+
+    /// <summary>The most connections open at once since start.</summary>
+    internal int MaxConnections => Volatile.Read(ref _maxConnections);
+
+    /// <summary>A connection was accepted (once per connection, not per message).</summary>
+    private void CountConnectionOpened()
+    {
+        Interlocked.Increment(ref _connectionsOpened);
+        var open = _connections.Count;
+        var max = Volatile.Read(ref _maxConnections);
+        while (open > max && Interlocked.CompareExchange(ref _maxConnections, open, max) is var seen && seen != max)
+        {
+            max = seen;
+        }
+    }
+
+    internal void CountConnect() => Interlocked.Increment(ref _connectsReceived);
+
     internal void CountDrop(MqttDropReason reason) => Interlocked.Increment(ref _drops[(int)reason]);
 
     internal void CountDrops(MqttDropReason reason, int count)

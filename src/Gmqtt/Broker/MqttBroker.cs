@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.IO.Pipelines;
+using System.Reflection;
 using System.Security.Cryptography.X509Certificates;
 using Gmqtt.Broker;
+using Gmqtt.Diagnostics;
 using Gmqtt.Hooks;
 using Gmqtt.Protocol;
 using Gmqtt.Protocol.Topics;
@@ -29,24 +32,39 @@ public sealed partial class MqttBroker
     private static List<Subscription>? t_matches;
 
     /// <summary>Creates the broker; normally done by DI through <c>AddGmqtt()</c>.</summary>
+    /// <remarks>
+    /// Time (timeouts, expiry, the <c>$SYS</c> interval) comes from <paramref name="timeProvider"/>, the system clock
+    /// when null. The <c>Gmqtt</c> meter is created through <paramref name="meterFactory"/> (hosts register one in DI),
+    /// or as a new <see cref="Meter"/> when null.
+    /// </remarks>
     public MqttBroker(
         IOptions<MqttBrokerOptions> options,
         IEnumerable<IMqttHook> hooks,
         IMqttRetainedMessageStore retainedMessages,
         IMqttSessionStore sessionStore,
         ILoggerFactory loggerFactory,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         Options = options.Value;
         Logger = loggerFactory.CreateLogger("Gmqtt.Broker");
-        Hooks = new MqttHookRunner(hooks, Logger);
+        Metrics = new MqttBrokerMetrics(this, meterFactory);
+        Hooks = new MqttHookRunner(hooks, Logger, Metrics.HookDuration);
         RetainedMessages = retainedMessages;
         SessionStore = sessionStore;
         TimeProvider = timeProvider ?? TimeProvider.System;
         StartedAt = TimeProvider.GetUtcNow();
+        _sys = Options.SysInterval > TimeSpan.Zero ? new SysTopicPublisher(this, Options.SysInterval) : null;
     }
+
+    private readonly SysTopicPublisher? _sys;
+
+    /// <summary>The version of the Gmqtt broker, e.g. <c>1.0.0</c>.</summary>
+    public static string Version { get; } =
+        typeof(MqttBroker).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? typeof(MqttBroker).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     /// <summary>The options in force.</summary>
     public MqttBrokerOptions Options { get; }
@@ -74,6 +92,8 @@ public sealed partial class MqttBroker
     internal ILogger Logger { get; }
 
     internal MqttHookRunner Hooks { get; }
+
+    internal MqttBrokerMetrics Metrics { get; }
 
     internal IMqttSessionStore SessionStore { get; }
 
@@ -106,6 +126,7 @@ public sealed partial class MqttBroker
         // per connection counts. The connection removes itself from _connections when it ends (ForgetConnection).
         var connection = new MqttConnection(this, transport, info);
         _connections.TryAdd(connection, 0);
+        CountConnectionOpened();
         if (IsStopping)
         {
             // StopAsync sets the flag before it lists the connections, and TryAdd is a full fence: a connection
@@ -141,9 +162,20 @@ public sealed partial class MqttBroker
     /// <summary>The outcome of routing one message: the reason code for PUBACK/PUBREC and a hook's reason string.</summary>
     internal readonly record struct PublishResult(MqttReasonCode Code, string? ReasonString = null);
 
-    internal async ValueTask<PublishResult> PublishAsync(MqttApplicationMessage message, MqttClientInfo? client)
+    /// <summary>
+    /// Publishes one of the broker's own <c>$SYS</c> messages: retained and routed as any other, but the publish
+    /// hooks do not see it (it is not a client's, and would reach them every few seconds). Reading <c>$SYS</c> is
+    /// still under the subscribe hooks.
+    /// </summary>
+    internal ValueTask<PublishResult> PublishSysAsync(MqttApplicationMessage message)
     {
-        if (Hooks.HasHooks)
+        message.ReceivedTimestamp = TimeProvider.GetTimestamp();
+        return PublishAsync(message, client: null, runHooks: false);
+    }
+
+    internal async ValueTask<PublishResult> PublishAsync(MqttApplicationMessage message, MqttClientInfo? client, bool runHooks = true)
+    {
+        if (runHooks && Hooks.HasHooks)
         {
             // Hooks run before the retained store is touched, so a refused message is never retained.
             var context = new MqttPublishContext { Client = client, Message = message };
@@ -480,7 +512,7 @@ public sealed partial class MqttBroker
     }
 
     /// <summary>Timer callbacks start async work; it is tracked so that a stop waits for it.</summary>
-    private void Track(Task task)
+    internal void Track(Task task)
     {
         _background.TryAdd(task, 0);
         task.ContinueWith(static (t, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(t, out _), _background, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -583,6 +615,7 @@ public sealed partial class MqttBroker
         // while this runs closes itself (RunConnectionAsync).
         _stopRequested = true;
         Interlocked.MemoryBarrier(); // The flag is visible before the connections are listed (see RunConnectionAsync).
+        _sys?.Dispose(); // A stopping broker publishes no more $SYS updates (one under way is awaited with _background).
         var closing = _connections.Keys.Select(c => c.CloseAsync(MqttCloseReason.ServerShutdown)).ToArray();
         try
         {
@@ -608,6 +641,8 @@ public sealed partial class MqttBroker
         {
             await Hooks.OnStopAsync().ConfigureAwait(false);
         }
+
+        Metrics.Dispose();
     }
 
     [LoggerMessage(200, LogLevel.Warning, "Shutdown timed out with {Count} connections still closing.")]

@@ -37,6 +37,7 @@ internal sealed partial class MqttConnection
             }
 
             var connect = (ConnectPacket)_reader.ReadPacket(header, body);
+            _broker.CountConnect();
             return await (UsesEnhancedAuth(connect) ? BeginEnhancedAuthAsync(connect) : HandleConnectAsync(connect)).ConfigureAwait(false);
         }
 
@@ -399,6 +400,9 @@ internal sealed partial class MqttConnection
 
         message.ReceivedTimestamp = Time.GetTimestamp();
         var (code, reasonString) = CountLevels(message.Topic) > options.MaxTopicLevels ? new MqttBroker.PublishResult(MqttReasonCode.TopicNameInvalid)
+            // "$" topics are the server's (section 4.7.2): no client may forge the broker's own $SYS/broker values.
+            // The rest of $SYS is left to the hooks (an ACL may let an operator publish there).
+            : IsBrokerSysTopic(message.Topic) ? new MqttBroker.PublishResult(MqttReasonCode.NotAuthorized, "$SYS/broker topics are published by the broker")
             // A payload marked UTF-8 that is not: 0x99 when the broker checks (section 3.3.2.3.2).
             : v5 && options.ValidateUtf8Payloads && view.Properties?.PayloadFormatIndicator == 1 && !System.Text.Unicode.Utf8.IsValid(message.Payload.Span)
                 ? new MqttBroker.PublishResult(MqttReasonCode.PayloadFormatInvalid)
@@ -565,6 +569,10 @@ internal sealed partial class MqttConnection
             Properties = reasonString is not null && ProtocolVersion == MqttProtocolVersion.V500 ? new MqttProperties { ReasonString = reasonString } : null,
         });
     }
+
+    private static bool IsBrokerSysTopic(string topic) =>
+        topic.StartsWith(Diagnostics.SysTopicPublisher.Root, StringComparison.Ordinal) &&
+        (topic.Length == Diagnostics.SysTopicPublisher.Root.Length || topic[Diagnostics.SysTopicPublisher.Root.Length] == '/');
 
     private static int CountLevels(string topic) => topic.AsSpan().Count('/') + 1;
 }

@@ -137,6 +137,7 @@ internal sealed partial class MqttConnection
     private void WritePacket(MqttPacket packet, PipeWriter output)
     {
         Traffic.BytesSent += MqttPacketWriter.Write(packet, ProtocolVersion, output);
+        Traffic.PacketsSent++;
         if (packet is PublishPacket publish)
         {
             Traffic.PublishSent.Increment(publish.QoS);

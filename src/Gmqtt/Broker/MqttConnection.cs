@@ -234,6 +234,7 @@ internal sealed partial class MqttConnection
                     var rest = buffer.Slice(body.End);
                     // Counted before it is handled, so that its answer (a PINGRESP…) is a barrier for the count.
                     Traffic.BytesReceived += buffer.Length - rest.Length;
+                    Traffic.PacketsReceived++;
                     keepReading = await HandleFrameAsync(header, body).ConfigureAwait(false);
                     buffer = rest;
                 }

@@ -4,7 +4,7 @@ using Gmqtt.Protocol;
 namespace Gmqtt.Broker;
 
 /// <summary>
-/// Bytes and PUBLISH packets in and out. A connection keeps one, written without synchronisation: the read loop
+/// Bytes, packets and PUBLISH packets (by QoS) in and out. A connection keeps one, written without synchronisation: the read loop
 /// alone writes the received side, the write loop alone the sent side. The broker sums them on demand and folds a
 /// closed connection's into its own total (<see cref="MqttBroker.FoldTraffic"/>), so no message pays for an
 /// interlocked operation.
@@ -12,8 +12,10 @@ namespace Gmqtt.Broker;
 internal struct TrafficCounts
 {
     public long BytesReceived;
+    public long PacketsReceived;
     public QoSCounts PublishReceived;
     public long BytesSent;
+    public long PacketsSent;
     public QoSCounts PublishSent;
 
     public readonly long MessagesReceived => PublishReceived.Total;
@@ -25,6 +27,8 @@ internal struct TrafficCounts
     {
         BytesReceived += Volatile.Read(ref other.BytesReceived);
         BytesSent += Volatile.Read(ref other.BytesSent);
+        PacketsReceived += Volatile.Read(ref other.PacketsReceived);
+        PacketsSent += Volatile.Read(ref other.PacketsSent);
         for (var qos = 0; qos < QoSCounts.Length; qos++)
         {
             PublishReceived[qos] += Volatile.Read(ref other.PublishReceived[qos]);
