@@ -17,6 +17,10 @@ namespace Gmqtt;
 /// <param name="QueuedMessages">Messages waiting behind the in-flight window.</param>
 /// <param name="InflightMessages">QoS 1/2 messages sent and not yet acknowledged.</param>
 /// <param name="SessionExpiryInterval">Seconds the session outlives its connection (0: ends with it; 4294967295: never expires).</param>
+/// <param name="MessagesReceived">PUBLISH packets received on the live connection (0 when offline).</param>
+/// <param name="MessagesSent">PUBLISH packets sent on the live connection (0 when offline).</param>
+/// <param name="BytesReceived">MQTT bytes received on the live connection (0 when offline).</param>
+/// <param name="BytesSent">MQTT bytes sent on the live connection (0 when offline).</param>
 public sealed record MqttClientSnapshot(
     string ClientId,
     bool Connected,
@@ -30,4 +34,8 @@ public sealed record MqttClientSnapshot(
     IReadOnlyList<MqttTopicFilter> Subscriptions,
     int QueuedMessages,
     int InflightMessages,
-    uint SessionExpiryInterval);
+    uint SessionExpiryInterval,
+    long MessagesReceived,
+    long MessagesSent,
+    long BytesReceived,
+    long BytesSent);

@@ -121,6 +121,12 @@ public sealed partial class MqttBroker
     {
         var connection = session.Connection;
         var client = connection?.Client;
+        var traffic = default(TrafficCounts);
+        if (connection is not null)
+        {
+            traffic.Add(ref connection.Traffic);
+        }
+
         return new MqttClientSnapshot(
             session.ClientId,
             connection is not null,
@@ -141,6 +147,10 @@ public sealed partial class MqttBroker
             })],
             session.QueuedCount,
             session.InflightCount,
-            session.ExpiryInterval);
+            session.ExpiryInterval,
+            traffic.MessagesReceived,
+            traffic.MessagesSent,
+            traffic.BytesReceived,
+            traffic.BytesSent);
     }
 }

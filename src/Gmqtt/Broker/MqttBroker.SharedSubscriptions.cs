@@ -53,6 +53,7 @@ public sealed partial class MqttBroker
             var drop = target.Session.Enqueue(outbound, out var evicted);
             if (drop is { } reason)
             {
+                CountDrop(reason);
                 (drops ??= []).Add((target.Session.ClientId, reason));
             }
             else if (outbound.QoS > MqttQualityOfService.AtMostOnce)
@@ -62,6 +63,7 @@ public sealed partial class MqttBroker
 
             if (evicted is not null)
             {
+                CountDrop(MqttDropReason.QueueFull);
                 (drops ??= []).Add((target.Session.ClientId, MqttDropReason.QueueFull));
             }
         }

@@ -216,6 +216,7 @@ public sealed partial class MqttBroker
             delivered++;
             if (drop is { } reason)
             {
+                CountDrop(reason);
                 (drops ??= []).Add((target.Session.ClientId, reason));
             }
             else if (deliveryQoS > MqttQualityOfService.AtMostOnce)
@@ -225,6 +226,7 @@ public sealed partial class MqttBroker
 
             if (evicted is not null)
             {
+                CountDrop(MqttDropReason.QueueFull);
                 (drops ??= []).Add((target.Session.ClientId, MqttDropReason.QueueFull));
             }
         }
@@ -328,7 +330,15 @@ public sealed partial class MqttBroker
             }
 
             var qos = (MqttQualityOfService)Math.Min((byte)retained.QoS, (byte)subscription.QoS);
-            subscription.Session.Enqueue(new OutboundMessage(retained, qos, retain: true, subscription.SubscriptionIds), out _);
+            if (subscription.Session.Enqueue(new OutboundMessage(retained, qos, retain: true, subscription.SubscriptionIds), out var evicted) is { } dropped)
+            {
+                CountDrop(dropped);
+            }
+
+            if (evicted is not null)
+            {
+                CountDrop(MqttDropReason.QueueFull);
+            }
         }
     }
 
@@ -539,6 +549,7 @@ public sealed partial class MqttBroker
 
         var dropped = session.Clear();
         ReofferShared(dropped);
+        CountDrops(MqttDropReason.SessionEnded, dropped.Count);
         SessionStore.SessionRemoved(session.ClientId);
         if (Hooks.HasHooks)
         {

@@ -91,10 +91,10 @@ internal sealed partial class MqttConnection
             case MqttEnhancedAuthOutcome.Fail:
                 // The server may refuse at any step, with CONNACK 0x80 or above, and closes [MQTT-4.12.0-4].
                 var code = context.ReasonCode is { } failure && MqttReasonCodes.IsAllowed(MqttPacketType.ConnAck, failure) ? failure : MqttReasonCode.NotAuthorized;
-                return RefuseConnect(code, $"enhanced authentication ({auth.Method}) failed", ReasonStringProperties(context.ReasonString));
+                return RefuseConnect(code, $"enhanced authentication ({auth.Method}) failed", ReasonStringProperties(context.ReasonString), authFailure: true);
             default:
                 // An unsupported method: CONNACK 0x8C, then close [MQTT-4.12.0-1].
-                return RefuseConnect(MqttReasonCode.BadAuthenticationMethod, $"no hook handles the authentication method \"{auth.Method}\"");
+                return RefuseConnect(MqttReasonCode.BadAuthenticationMethod, $"no hook handles the authentication method \"{auth.Method}\"", authFailure: true);
         }
     }
 
@@ -130,6 +130,7 @@ internal sealed partial class MqttConnection
                     ? failure
                     : MqttReasonCode.NotAuthorized;
                 Log.ReauthenticationFailed(_logger, client.ClientId, auth.Method, code);
+                _broker.CountAuthFailure(code);
                 if (Interlocked.CompareExchange(ref _closeReason, (int)MqttCloseReason.AuthenticationFailed, -1) == -1)
                 {
                     Send(new DisconnectPacket { ReasonCode = code, Properties = ReasonStringProperties(context.ReasonString) });

@@ -329,9 +329,11 @@ internal sealed partial class MqttConnection
         };
     }
 
-    private bool RefuseConnect(MqttReasonCode code, string why, MqttProperties? properties = null)
+    /// <summary>Answers CONNECT with a failing CONNACK and closes; counted as a connect failure, and as an authentication failure when <paramref name="authFailure"/> or the code says so.</summary>
+    private bool RefuseConnect(MqttReasonCode code, string why, MqttProperties? properties = null, bool authFailure = false)
     {
         Log.ConnectRefused(_logger, _reader.ProtocolVersion, Info.RemoteEndPoint, code, why);
+        _broker.CountConnectFailure(code, authFailure || code is MqttReasonCode.BadUserNameOrPassword or MqttReasonCode.NotAuthorized);
         // A refusing CONNACK has Session Present 0 [MQTT-3.2.2-4] and the connection is closed [MQTT-3.2.2-5].
         Send(new ConnAckPacket
         {
@@ -344,6 +346,7 @@ internal sealed partial class MqttConnection
 
     private async ValueTask<bool> HandlePublishAsync(MqttPublishView view)
     {
+        Traffic.PublishReceived.Increment(view.QoS); // Read loop only: a plain increment.
         var session = Session!;
         var v5 = ProtocolVersion == MqttProtocolVersion.V500;
         var topic = ReadTopic(view); // Resolves and removes an MQTT 5.0 Topic Alias (MqttConnection.TopicAliases.cs).

@@ -31,7 +31,7 @@ internal sealed partial class MqttConnection
             {
                 foreach (var packet in owed)
                 {
-                    MqttPacketWriter.Write(packet, ProtocolVersion, output);
+                    WritePacket(packet, output);
                 }
 
                 await output.FlushAsync().ConfigureAwait(false);
@@ -61,7 +61,7 @@ internal sealed partial class MqttConnection
             {
                 foreach (var packet in control)
                 {
-                    MqttPacketWriter.Write(StripProblemInformation(packet), ProtocolVersion, output);
+                    WritePacket(StripProblemInformation(packet), output);
                     if (packet is PubAckPacket ack)
                     {
                         Volatile.Write(ref _spareAck, ack); // Written: the read loop may reuse it (HandlePublishAsync).
@@ -126,17 +126,29 @@ internal sealed partial class MqttConnection
                 _broker.SessionStore.MessageInflight(Session!.ClientId, message.PacketId);
             }
 
-            MqttPacketWriter.Write(WithTopicAlias(publish, message.Message), ProtocolVersion, output);
+            WritePacket(WithTopicAlias(publish, message.Message), output);
             wrote = true;
         }
 
         return wrote;
     }
 
+    /// <summary>Encodes one packet into the output and counts it (write loop only, so plain increments).</summary>
+    private void WritePacket(MqttPacket packet, PipeWriter output)
+    {
+        Traffic.BytesSent += MqttPacketWriter.Write(packet, ProtocolVersion, output);
+        if (packet is PublishPacket publish)
+        {
+            Traffic.PublishSent.Increment(publish.QoS);
+        }
+    }
+
     /// <summary>Messages that expired in the queue or are too large for the client: counted as dropped.</summary>
     private async ValueTask ReportUndeliverableAsync(List<OutboundMessage>? tooLarge, List<OutboundMessage>? expired)
     {
         var session = Session!;
+        _broker.CountDrops(Hooks.MqttDropReason.PacketTooLarge, tooLarge?.Count ?? 0);
+        _broker.CountDrops(Hooks.MqttDropReason.Expired, expired?.Count ?? 0);
         if (tooLarge is not null)
         {
             foreach (var message in tooLarge)

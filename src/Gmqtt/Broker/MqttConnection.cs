@@ -33,6 +33,15 @@ internal sealed partial class MqttConnection
     private bool _gracefulDisconnect;
     private MqttWill? _will;
 
+    /// <summary>
+    /// Bytes and PUBLISH packets in and out: the read loop writes the received side, the write loop the sent side,
+    /// without synchronisation; the broker reads them (<see cref="MqttBroker.GetTraffic"/>).
+    /// </summary>
+    internal TrafficCounts Traffic;
+
+    /// <summary>Set under the broker's traffic lock once <see cref="Traffic"/> is in the broker's closed total.</summary>
+    internal bool TrafficFolded;
+
     public MqttConnection(MqttBroker broker, IDuplexPipe transport, MqttConnectionInfo info)
     {
         _broker = broker;
@@ -135,6 +144,7 @@ internal sealed partial class MqttConnection
             }
             finally
             {
+                _broker.FoldTraffic(this);
                 _broker.ForgetConnection(this);
                 OnEnded();
             }
@@ -221,8 +231,11 @@ internal sealed partial class MqttConnection
                 while (keepReading && MqttPacketReader.TryReadFrame(buffer, _reader.MaximumPacketSize, out var header, out var body))
                 {
                     Volatile.Write(ref _lastActivity, Time.GetTimestamp());
+                    var rest = buffer.Slice(body.End);
+                    // Counted before it is handled, so that its answer (a PINGRESP…) is a barrier for the count.
+                    Traffic.BytesReceived += buffer.Length - rest.Length;
                     keepReading = await HandleFrameAsync(header, body).ConfigureAwait(false);
-                    buffer = buffer.Slice(body.End);
+                    buffer = rest;
                 }
 
                 if (!keepReading)
@@ -266,11 +279,14 @@ internal sealed partial class MqttConnection
                 var version = _reader.ProtocolVersion == MqttProtocolVersion.V500 ? MqttProtocolVersion.V500 : MqttProtocolVersion.V311;
                 _reader.ProtocolVersion = version;
                 Send(new ConnAckPacket { ReasonCode = MqttReasonCode.UnsupportedProtocolVersion });
+                _broker.CountConnectFailure(MqttReasonCode.UnsupportedProtocolVersion, authFailure: false);
             }
             else if (_reader.ProtocolVersion == MqttProtocolVersion.V500 && e.PacketType == MqttPacketType.Connect)
             {
                 // MQTT 5.0: a malformed CONNECT may be answered with CONNACK carrying the reason (section 4.13).
-                Send(new ConnAckPacket { ReasonCode = e.ReasonCode == MqttReasonCode.PacketTooLarge ? MqttReasonCode.PacketTooLarge : e.ReasonCode });
+                var code = e.ReasonCode == MqttReasonCode.PacketTooLarge ? MqttReasonCode.PacketTooLarge : e.ReasonCode;
+                Send(new ConnAckPacket { ReasonCode = code });
+                _broker.CountConnectFailure(code, authFailure: false);
             }
         }
         else if (ProtocolVersion == MqttProtocolVersion.V500)
