@@ -125,8 +125,8 @@ internal static class DashboardEndpoints
     }
 
     /// <summary>
-    /// <c>POST /session</c>, authorized by the key in the API-key header: returns it as an HTTP-only, same-site cookie
-    /// for the page and its event streams. Only a key the application's scheme accepted gets this far.
+    /// <c>POST /session</c>, authorized by the key in the API-key header: returns it as a same-site cookie for the
+    /// page and its event streams. Only a key the application's scheme accepted gets this far.
     /// </summary>
     private static Results<NoContent, ProblemHttpResult> SignIn(HttpContext context, IOptions<GmqttDashboardOptions> options)
     {
@@ -147,10 +147,13 @@ internal static class DashboardEndpoints
         return TypedResults.NoContent();
     }
 
-    // Scoped to the application's base path: the page, its streams and the admin API all live under it.
+    // Scoped to the application's base path: the page, its streams and the admin API all live under it. Readable by
+    // the page's script on purpose: an API-key scheme should accept the cookie only for reads (GET, EventSource) and
+    // want the header for changes, so that another site cannot forge them; the page copies the cookie into the header
+    // (double-submit), which script from another origin cannot do.
     private static CookieOptions KeyCookie(HttpContext context) => new()
     {
-        HttpOnly = true,
+        HttpOnly = false,
         SameSite = SameSiteMode.Strict,
         Secure = context.Request.IsHttps,
         IsEssential = true,

@@ -32,8 +32,8 @@ internal static class DashboardPage
         return template
             .Replace("{{base}}", WebUtility.HtmlEncode(pathBase + page.Path + "/"), StringComparison.Ordinal)
             .Replace("{{admin}}", WebUtility.HtmlEncode(pathBase + page.AdminApiPrefix), StringComparison.Ordinal)
-            .Replace("{{signout}}", options.ApiKeySignIn ? "true" : "false", StringComparison.Ordinal)
-            .Replace("{{header}}", WebUtility.HtmlEncode(options.ApiKeyHeaderName ?? ""), StringComparison.Ordinal);
+            .Replace("{{header}}", options.ApiKeySignIn ? WebUtility.HtmlEncode(options.ApiKeyHeaderName) : "", StringComparison.Ordinal)
+            .Replace("{{cookie}}", options.ApiKeySignIn ? WebUtility.HtmlEncode(options.ApiKeyCookieName) : "", StringComparison.Ordinal);
     }
 
     private static Task WriteAsync(HttpContext context, string html, string policy)

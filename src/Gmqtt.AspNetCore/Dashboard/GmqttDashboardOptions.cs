@@ -33,9 +33,10 @@ public sealed class GmqttDashboardOptions
     /// <summary>
     /// The request header of an API-key authentication scheme (default <c>X-Api-Key</c>, as the sample's). With
     /// <see cref="ApiKeyCookieName"/> it turns on the sign-in form: the page answered 401 asks for the key, sends it
-    /// once in this header and gets it back as an HTTP-only cookie, which the page and its event streams then carry
-    /// (a browser's EventSource cannot send headers). Set either to <see langword="null"/> to leave sign-in to the
-    /// application's own scheme (a cookie or OpenID Connect login page, say).
+    /// once in this header and gets it back as a same-site cookie, which the page and its event streams then carry
+    /// (a browser's EventSource cannot send headers); the page also sends it in this header with every admin API call,
+    /// so the scheme may (and should) accept the cookie for GET requests only. Set either to <see langword="null"/> to
+    /// leave sign-in to the application's own scheme (a cookie or OpenID Connect login page, say).
     /// </summary>
     public string? ApiKeyHeaderName { get; set; } = "X-Api-Key";
 

@@ -4,7 +4,9 @@
 'use strict';
 
 (() => {
-  const admin = document.querySelector('meta[name="gmqtt-admin"]').content;
+  const meta = name => document.querySelector(`meta[name="${name}"]`).content;
+  const admin = meta('gmqtt-admin');
+  const keyHeader = meta('gmqtt-key-header'), keyCookie = meta('gmqtt-key-cookie');
   const $ = id => document.getElementById(id);
   const WINDOW_MS = 10 * 60 * 1000; // The chart's span: the statistics history keeps 10 minutes.
   const TAIL_ROWS = 200;            // Rows kept in the live tail; older ones leave the page.
@@ -60,11 +62,21 @@
     node.hidden = !text;
   }
 
+  /**
+   * The API key from the sign-in cookie, sent in the API-key header too: the scheme may take the cookie for reads only,
+   * so that another site cannot forge a change (it can neither read the cookie nor set the header).
+   */
+  function keyHeaders() {
+    if (!keyHeader || !keyCookie) return {};
+    const cookie = document.cookie.split('; ').find(c => c.startsWith(`${keyCookie}=`));
+    return cookie ? { [keyHeader]: decodeURIComponent(cookie.slice(keyCookie.length + 1)) } : {};
+  }
+
   /** Calls the admin API; throws an Error carrying the problem-details text on failure. */
   async function api(method, path, body) {
     const response = await fetch(admin + path, {
       method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      headers: { ...keyHeaders(), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
     });
@@ -469,11 +481,11 @@
   $('tail-clear').addEventListener('click', () => $('tail').tBodies[0].replaceChildren());
   window.addEventListener('resize', drawChart);
 
-  if (document.querySelector('meta[name="gmqtt-signout"]').content === 'true') {
+  if (keyHeader && keyCookie) {
     const signout = $('signout');
     signout.hidden = false;
     signout.addEventListener('click', async () => {
-      await fetch('session', { method: 'DELETE', credentials: 'same-origin' }).catch(() => {});
+      await fetch('session', { method: 'DELETE', headers: keyHeaders(), credentials: 'same-origin' }).catch(() => {});
       location.reload();
     });
   }
