@@ -1,3 +1,4 @@
+using Gmqtt.Server.Admin;
 using Gmqtt.Server.Auth;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -33,11 +34,24 @@ public static class GmqttServer
         builder.Services.AddGmqtt(gmqtt)
             .AddHook<ConfigurationAuthHook>()
             .AddHook<ConfigurationAclHook>();
+        var admin = builder.AddAdmin();
 
         var app = builder.Build();
+        // A request the endpoint cannot bind (?page=abc, bad JSON) is the client's error: 400 rather than 500 in Development too.
+        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = e => e is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : 500 });
+        app.UseStatusCodePages(); // Bodiless errors (401, a 400 from binding) become problem details too.
         app.UseWebSockets();
+        app.UseSwagger();
+        app.UseSwaggerUI();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapMqtt("/mqtt");
-        app.MapGet("/", () => "Gmqtt broker: MQTT over WebSocket at /mqtt.");
+        if (admin.Enabled)
+        {
+            app.MapGmqttAdmin("/api/v1").RequireAuthorization(AdminSetup.PolicyName);
+        }
+
+        app.MapGet("/", () => "Gmqtt broker: MQTT over WebSocket at /mqtt, admin API at /api/v1, Swagger UI at /swagger.");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             foreach (var (name, serves) in new[] { ("Mqtt", "MQTT over TCP"), ("MqttTls", "MQTT over TLS"), ("Http", "HTTP, MQTT over WebSocket at /mqtt") })
@@ -52,6 +66,8 @@ public static class GmqttServer
             {
                 app.Logger.LogInformation("TLS uses a self-signed certificate for local use; its PEM (for --cafile) is {Path}", pem);
             }
+
+            app.LogStarted(admin);
         });
         return app;
     }

@@ -7,6 +7,9 @@ namespace Gmqtt.AspNetCore.Tests;
 /// <summary>The sample broker on real Kestrel sockets, every endpoint on 127.0.0.1 port 0.</summary>
 public class ServerFixture : IAsyncLifetime
 {
+    /// <summary>The admin API key the fixture configures (<c>Gmqtt:Admin:ApiKey</c>; the sample refuses to start without one).</summary>
+    public const string AdminApiKey = "test-admin-key";
+
     /// <summary>Extra command-line style configuration, for tests that start their own server.</summary>
     public string[] ExtraArgs { get; init; } = [];
 
@@ -24,6 +27,7 @@ public class ServerFixture : IAsyncLifetime
             "--Kestrel:Endpoints:MqttTls:Url=https://127.0.0.1:0",
             "--Kestrel:Endpoints:Http:Url=http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Warning",
+            $"--Gmqtt:Admin:ApiKey={AdminApiKey}",
             .. ExtraArgs,
         ];
         App = GmqttServer.Build(args);

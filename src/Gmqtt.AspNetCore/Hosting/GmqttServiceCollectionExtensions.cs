@@ -13,7 +13,9 @@ public static class GmqttServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the broker, its options (bound from <paramref name="configuration"/> when given, validated at start),
-    /// the in-memory stores, and graceful stop with the host.
+    /// the in-memory stores, graceful stop with the host, the statistics history the admin API reports rates from,
+    /// and ASP.NET Core's problem details service (<c>AddProblemDetails()</c>), with which the admin API's errors and
+    /// <c>UseExceptionHandler()</c> / <c>UseStatusCodePages()</c> answer in RFC 9457 form.
     /// </summary>
     /// <param name="services">The application's services.</param>
     /// <param name="configuration">Usually <c>builder.Configuration.GetSection("Gmqtt")</c>.</param>
@@ -42,6 +44,7 @@ public static class GmqttServiceCollectionExtensions
         services.TryAddSingleton<MqttBroker>();
         services.TryAddSingleton<MqttConnectionHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GmqttHostedService>());
+        services.AddProblemDetails();
         return new GmqttBuilder(services);
     }
 

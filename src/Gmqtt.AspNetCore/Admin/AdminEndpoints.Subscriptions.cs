@@ -1,0 +1,118 @@
+using Gmqtt.Protocol.Topics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Gmqtt.AspNetCore.Admin;
+
+internal static partial class AdminEndpoints
+{
+    public static void MapSubscriptions(RouteGroupBuilder group)
+    {
+        group.MapGet("/subscriptions", ListSubscriptions)
+            .WithName("GmqttListSubscriptions")
+            .WithSummary("Lists subscriptions, optionally of one client and/or those whose filter matches a topic name")
+            .WithDescription("`topic` is a topic name (no wildcards): a subscription is listed when a message published to it " +
+                             "would match its filter (for `$share/{group}/{filter}`, the filter part).");
+
+        // The same handler: clientId comes from the route here, from the query above.
+        group.MapGet("/clients/{clientId}/subscriptions", ListSubscriptions)
+            .WithName("GmqttListClientSubscriptions")
+            .WithSummary("Lists a client's subscriptions");
+
+        group.MapPost("/clients/{clientId}/subscriptions", Subscribe)
+            .WithName("GmqttSubscribeClient")
+            .WithSummary("Subscribes a client's session on its behalf, as if it had sent SUBSCRIBE")
+            .WithDescription("Retained messages are delivered as for a SUBSCRIBE (per retainHandling; none for a shared subscription). " +
+                             "A subscription to the same filter is replaced.");
+
+        group.MapDelete("/clients/{clientId}/subscriptions", Unsubscribe)
+            .WithName("GmqttUnsubscribeClient")
+            .WithSummary("Removes one of a client's subscriptions (the filter as subscribed, in the query)");
+    }
+
+    internal static Results<Ok<List<AdminSubscription>>, NotFoundProblem, ValidationProblem> ListSubscriptions(
+        [FromServices] MqttBroker broker, string? clientId, string? topic)
+    {
+        if (topic is not null)
+        {
+            var validator = new AdminValidator();
+            validator.TopicName("topic", topic);
+            if (!validator.IsValid)
+            {
+                return validator.Problem();
+            }
+        }
+
+        IEnumerable<MqttClientSnapshot> clients;
+        if (clientId is null)
+        {
+            clients = broker.GetClients();
+        }
+        else if (broker.GetClient(clientId) is { } client)
+        {
+            clients = [client];
+        }
+        else
+        {
+            return AdminProblems.NoSession(clientId);
+        }
+
+        return TypedResults.Ok(clients
+            .SelectMany(c => c.Subscriptions.Where(s => topic is null || FilterMatches(s.Filter, topic)).Select(s => AdminMapper.ToSubscription(c.ClientId, s)))
+            .ToList());
+    }
+
+    internal static Results<Created<AdminSubscription>, NotFoundProblem, ValidationProblem> Subscribe(
+        [FromServices] MqttBroker broker, string clientId, AdminSubscribeRequest request)
+    {
+        var validator = new AdminValidator();
+        validator.SubscriptionFilter("filter", request.Filter);
+        validator.Range("qos", request.Qos, 0, 2);
+        validator.Range("retainHandling", request.RetainHandling, 0, 2);
+        if (request.NoLocal && request.Filter is not null && MqttTopic.IsShared(request.Filter))
+        {
+            validator.Add("noLocal", "Not allowed on a shared subscription [MQTT-3.8.3-4].");
+        }
+
+        if (request.Filter is not null && MqttTopic.IsShared(request.Filter) && !broker.Options.SharedSubscriptionsAvailable)
+        {
+            validator.Add("filter", "Shared subscriptions are turned off (SharedSubscriptionsAvailable).");
+        }
+
+        if (!validator.IsValid)
+        {
+            return validator.Problem();
+        }
+
+        var filter = AdminMapper.ToFilter(request);
+        return broker.Subscribe(clientId, filter)
+            ? TypedResults.Created((string?)null, AdminMapper.ToSubscription(clientId, filter))
+            : AdminProblems.NoSession(clientId);
+    }
+
+    internal static Results<NoContent, NotFoundProblem, ValidationProblem> Unsubscribe(
+        [FromServices] MqttBroker broker, string clientId, string? filter)
+    {
+        if (string.IsNullOrEmpty(filter))
+        {
+            var validator = new AdminValidator();
+            validator.Add("filter", "The filter to remove is required (?filter=...).");
+            return validator.Problem();
+        }
+
+        if (broker.Unsubscribe(clientId, filter))
+        {
+            return TypedResults.NoContent();
+        }
+
+        return broker.GetClient(clientId) is null
+            ? AdminProblems.NoSession(clientId)
+            : AdminProblems.NotFound($"Client '{clientId}' has no subscription to '{filter}'.");
+    }
+
+    private static bool FilterMatches(string filter, string topic) =>
+        MqttTopic.TryParseShared(filter, out _, out var shared) ? MqttTopic.Matches(topic, shared) : MqttTopic.Matches(topic, filter);
+}
