@@ -33,7 +33,8 @@ public static class GmqttServer
         builder.Services.Configure<AclOptions>(gmqtt.GetSection("Acl"));
         builder.Services.AddGmqtt(gmqtt)
             .AddHook<ConfigurationAuthHook>()
-            .AddHook<ConfigurationAclHook>();
+            .AddHook<ConfigurationAclHook>()
+            .AddDashboard(); // After the hooks: the dashboard's live tail shows what auth and ACL let through.
         var admin = builder.AddAdmin();
 
         var app = builder.Build();
@@ -49,9 +50,10 @@ public static class GmqttServer
         if (admin.Enabled)
         {
             app.MapGmqttAdmin("/api/v1").RequireAuthorization(AdminSetup.PolicyName);
+            app.MapGmqttDashboard("/dashboard", adminApiPrefix: "/api/v1").RequireAuthorization(AdminSetup.PolicyName);
         }
 
-        app.MapGet("/", () => "Gmqtt broker: MQTT over WebSocket at /mqtt, admin API at /api/v1, Swagger UI at /swagger.");
+        app.MapGet("/", () => "Gmqtt broker: MQTT over WebSocket at /mqtt, admin API at /api/v1, Swagger UI at /swagger, dashboard at /dashboard.");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             foreach (var (name, serves) in new[] { ("Mqtt", "MQTT over TCP"), ("MqttTls", "MQTT over TLS"), ("Http", "HTTP, MQTT over WebSocket at /mqtt") })
