@@ -114,8 +114,8 @@
     while (series.length && series[0].t < t - WINDOW_MS) series.shift();
   }
 
-  /** 1, 2 or 5 times a power of ten, at or above n. */
-  function niceCeiling(n) {
+  /** 1, 2 or 5 times a power of ten, at or above n (at least 1: rates below one message a second read as 0–4). */
+  function niceStep(n) {
     if (n <= 1) return 1;
     const power = Math.pow(10, Math.floor(Math.log10(n)));
     for (const step of [1, 2, 5, 10]) if (step * power >= n) return step * power;
@@ -138,13 +138,14 @@
     const plotW = width - left - right, plotH = height - top - bottom;
     const end = series.length ? series[series.length - 1].t : Date.now();
     const start = end - WINDOW_MS;
-    const max = niceCeiling(Math.max(0, ...series.map(p => Math.max(p.in, p.out))));
+    const step = niceStep(Math.max(0, ...series.map(p => Math.max(p.in, p.out))) / 4);
+    const max = 4 * step;
     const x = t => left + (t - start) / WINDOW_MS * plotW;
     const y = v => top + plotH - v / max * plotH;
 
     const nodes = [];
     for (let i = 0; i <= 4; i++) {
-      const v = max * i / 4;
+      const v = step * i;
       nodes.push(svg('line', { class: 'grid-line', x1: left, x2: width - right, y1: y(v), y2: y(v) }));
       nodes.push(svg('text', { class: 'axis', x: left - 8, y: y(v) + 4, 'text-anchor': 'end' }, fmtRate(v)));
     }
@@ -254,13 +255,13 @@
       el('td', { class: 'id', title: c.clientId }, c.clientId),
       el('td', {}, el('span', { class: c.connected ? 'badge online' : 'badge' }, c.connected ? 'online' : 'offline')),
       el('td', {}, c.protocolVersion || ''),
-      el('td', { class: 'mono' }, c.connected ? `${c.remoteEndPoint || ''}${c.transport ? ` (${c.transport})` : ''}` : ''),
+      el('td', { class: 'address' }, c.connected ? c.remoteEndPoint || '' : '', c.connected && c.transport ? el('span', { class: 'transport' }, c.transport) : null),
       el('td', { class: 'num' }, fmt(c.subscriptions ? c.subscriptions.length : 0)),
       el('td', { class: 'num' }, fmt(c.queuedMessages)),
       el('td', { class: 'num' }, fmt(c.inflightMessages)),
       el('td', { class: 'num' }, `${fmt(c.messagesReceived)} / ${fmt(c.messagesSent)}`),
       el('td', { class: 'num' }, c.connected
-        ? el('button', { type: 'button', class: 'danger small', 'aria-label': `Disconnect ${c.clientId}`, onclick: e => { e.stopPropagation(); disconnect(c.clientId, false, e.currentTarget); } }, 'Disconnect')
+        ? el('button', { type: 'button', class: 'danger ghost small', 'aria-label': `Disconnect ${c.clientId}`, onclick: e => { e.stopPropagation(); disconnect(c.clientId, false, e.currentTarget); } }, 'Disconnect')
         : null));
     if (c.clientId === clients.selected) row.classList.add('selected');
     return row;
