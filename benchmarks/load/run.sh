@@ -144,7 +144,7 @@ start_broker() {
           --Kestrel:Endpoints:Mqtt:Url=http://127.0.0.1:$port \
           --Kestrel:Endpoints:MqttTls:Url=https://127.0.0.1:$((port + 1)) \
           --Kestrel:Endpoints:Http:Url=http://127.0.0.1:$((port + 2)) \
-          --Logging:LogLevel:Default=Warning \
+          --Logging:LogLevel:Default=Warning --Gmqtt:Admin:Enabled=false \
           --Gmqtt:MaxQueuedMessages=1000000 "${gmqtt_extra[@]}" ) >"$logf" 2>&1 &
       ;;
     mosquitto)

@@ -92,11 +92,9 @@ internal static partial class AdminEndpoints
 
     internal static Results<Ok<AdminRetainedMessage>, NotFoundProblem, ValidationProblem> GetRetained([FromServices] MqttBroker broker, string topic)
     {
-        var validator = new AdminValidator();
-        validator.TopicName("topic", topic);
-        if (!validator.IsValid)
+        if (AdminValidator.InvalidTopicName("topic", topic) is { } invalid)
         {
-            return validator.Problem();
+            return invalid;
         }
 
         return broker.RetainedMessages.Get(topic) is { } message && Retained(broker, message) is { } retained
@@ -106,11 +104,9 @@ internal static partial class AdminEndpoints
 
     internal static Results<NoContent, NotFoundProblem, ValidationProblem> DeleteRetained([FromServices] MqttBroker broker, string topic)
     {
-        var validator = new AdminValidator();
-        validator.TopicName("topic", topic);
-        if (!validator.IsValid)
+        if (AdminValidator.InvalidTopicName("topic", topic) is { } invalid)
         {
-            return validator.Problem();
+            return invalid;
         }
 
         return broker.RetainedMessages.Remove(topic) ? TypedResults.NoContent() : NoRetained(topic);

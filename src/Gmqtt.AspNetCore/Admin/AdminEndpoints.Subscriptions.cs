@@ -36,14 +36,9 @@ internal static partial class AdminEndpoints
     internal static Results<Ok<List<AdminSubscription>>, NotFoundProblem, ValidationProblem> ListSubscriptions(
         [FromServices] MqttBroker broker, string? clientId, string? topic)
     {
-        if (topic is not null)
+        if (topic is not null && AdminValidator.InvalidTopicName("topic", topic) is { } invalid)
         {
-            var validator = new AdminValidator();
-            validator.TopicName("topic", topic);
-            if (!validator.IsValid)
-            {
-                return validator.Problem();
-            }
+            return invalid;
         }
 
         IEnumerable<MqttClientSnapshot> clients;

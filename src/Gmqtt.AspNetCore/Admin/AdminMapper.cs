@@ -19,10 +19,10 @@ internal static class AdminMapper
         client.QueuedMessages,
         client.InflightMessages,
         client.SessionExpiryInterval,
-        0,
-        0,
-        0,
-        0);
+        client.MessagesReceived,
+        client.MessagesSent,
+        client.BytesReceived,
+        client.BytesSent);
 
     public static AdminSubscription ToSubscription(string clientId, MqttTopicFilter filter) => new(
         clientId,

@@ -27,6 +27,14 @@ internal sealed class AdminValidator
         _errors[field] = _errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
     }
 
+    /// <summary>The 400 for a request whose only input to check is a topic name; <see langword="null"/> when it is valid.</summary>
+    public static ValidationProblem? InvalidTopicName(string field, string? topic)
+    {
+        var validator = new AdminValidator();
+        validator.TopicName(field, topic);
+        return validator.IsValid ? null : validator.Problem();
+    }
+
     public void TopicName(string field, string? topic)
     {
         if (string.IsNullOrEmpty(topic))

@@ -27,6 +27,7 @@ public static class GmqttAdminEndpointRouteBuilderExtensions
         GmqttMarkerService.EnsureRegistered(endpoints.ServiceProvider);
 
         var group = endpoints.MapGroup(prefix).WithTags("Gmqtt");
+        AdminEndpoints.MapOverview(group);
         AdminEndpoints.MapSessions(group);
         AdminEndpoints.MapSubscriptions(group);
         AdminEndpoints.MapMessages(group);

@@ -1,5 +1,6 @@
 using Gmqtt;
 using Gmqtt.AspNetCore.Hosting;
+using Gmqtt.AspNetCore.Statistics;
 using Gmqtt.Hooks;
 using Gmqtt.Storage;
 using Microsoft.Extensions.Configuration;
@@ -44,6 +45,8 @@ public static class GmqttServiceCollectionExtensions
         services.TryAddSingleton<MqttBroker>();
         services.TryAddSingleton<MqttConnectionHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GmqttHostedService>());
+        services.TryAddSingleton<GmqttStatisticsHistory>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GmqttStatisticsSampler>());
         services.AddProblemDetails();
         return new GmqttBuilder(services);
     }
