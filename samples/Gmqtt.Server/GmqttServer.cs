@@ -31,11 +31,16 @@ public static class GmqttServer
         var gmqtt = builder.Configuration.GetSection("Gmqtt");
         builder.Services.Configure<AuthOptions>(gmqtt.GetSection("Auth"));
         builder.Services.Configure<AclOptions>(gmqtt.GetSection("Acl"));
-        builder.Services.AddGmqtt(gmqtt)
+        var broker = builder.Services.AddGmqtt(gmqtt)
             .AddHook<ConfigurationAuthHook>()
-            .AddHook<ConfigurationAclHook>()
-            .AddDashboard(); // After the hooks: the dashboard's live tail shows what auth and ACL let through.
+            .AddHook<ConfigurationAclHook>();
         var admin = builder.AddAdmin();
+        if (admin.Enabled)
+        {
+            // After the hooks: the dashboard's live tail shows what auth and ACL let through. Left out with the admin
+            // API, so a broker without them runs no tail hook at all.
+            broker.AddDashboard();
+        }
 
         var app = builder.Build();
         // A request the endpoint cannot bind (?page=abc, bad JSON) is the client's error: 400 rather than 500 in Development too.

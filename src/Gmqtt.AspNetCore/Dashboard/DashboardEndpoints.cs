@@ -1,5 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using Gmqtt.AspNetCore.Statistics;
 using Gmqtt.Protocol.Topics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -54,7 +55,7 @@ internal static class DashboardEndpoints
         using var timer = new PeriodicTimer(SnapshotInterval, time);
         do
         {
-            yield return DashboardSnapshot.Create(broker, history, time.GetUtcNow());
+            yield return DashboardSnapshot.Create(broker, history);
         }
         while (await NextTickAsync(timer, cancellationToken).ConfigureAwait(false));
     }

@@ -1,60 +1,17 @@
-using System.Reflection;
+using Gmqtt.AspNetCore.Admin;
+using Gmqtt.AspNetCore.Statistics;
 
 namespace Gmqtt.AspNetCore.Dashboard;
 
 /// <summary>
-/// The overview the dashboard's event stream (<c>GET {dashboard}/events</c>) pushes every second: the admin API's
-/// overview fields plus the time of the sample and byte rates, so the page can extend its chart from it.
+/// What the dashboard's event stream (<c>GET {dashboard}/events</c>) pushes every second: the admin API's overview
+/// (<c>GET {admin}/overview</c>) for the page's figures, and the statistics history's newest sample, which the page's
+/// chart appends to the history it loaded (<c>GET {admin}/stats/history</c>).
 /// </summary>
-internal sealed record DashboardSnapshot(
-    DateTimeOffset At,
-    string Version,
-    DateTimeOffset StartedAt,
-    long UptimeSeconds,
-    int Connections,
-    int Sessions,
-    int OfflineSessions,
-    int Subscriptions,
-    int RetainedMessages,
-    long MessagesReceived,
-    long MessagesSent,
-    long BytesReceived,
-    long BytesSent,
-    long MessagesDropped,
-    double MessagesReceivedPerSecond,
-    double MessagesSentPerSecond,
-    double BytesReceivedPerSecond,
-    double BytesSentPerSecond)
+/// <param name="Overview">Counts, counters and current rates.</param>
+/// <param name="Sample">The newest one-second sample, or <see langword="null"/> before the first.</param>
+internal sealed record DashboardSnapshot(AdminOverview Overview, MqttStatisticsSample? Sample)
 {
-    // "1.2.3+commit" → "1.2.3": the build metadata is noise on a dashboard.
-    private static readonly string BrokerVersion =
-        typeof(MqttBroker).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
-        ?? typeof(MqttBroker).Assembly.GetName().Version?.ToString() ?? "";
-
-    /// <summary>Counts from the broker now; rates from the history's latest one-second sample (0 before the first).</summary>
-    public static DashboardSnapshot Create(MqttBroker broker, GmqttStatisticsHistory history, DateTimeOffset now)
-    {
-        var statistics = broker.GetStatistics();
-        var samples = history.GetSamples();
-        var rates = samples.Count > 0 ? samples[^1] : null;
-        return new DashboardSnapshot(
-            now,
-            BrokerVersion,
-            broker.StartedAt,
-            (long)(now - broker.StartedAt).TotalSeconds,
-            statistics.Connections,
-            statistics.Sessions,
-            statistics.OfflineSessions,
-            statistics.Subscriptions,
-            statistics.RetainedMessages,
-            statistics.MessagesReceived,
-            statistics.MessagesSent,
-            statistics.BytesReceived,
-            statistics.BytesSent,
-            statistics.MessagesDropped,
-            rates?.MessagesReceivedPerSecond ?? 0,
-            rates?.MessagesSentPerSecond ?? 0,
-            rates?.BytesReceivedPerSecond ?? 0,
-            rates?.BytesSentPerSecond ?? 0);
-    }
+    public static DashboardSnapshot Create(MqttBroker broker, GmqttStatisticsHistory history) =>
+        new(AdminEndpoints.GetOverview(broker, history).Value!, history.Latest);
 }

@@ -178,8 +178,6 @@
     $('stat-in-sub').textContent = `${fmt(o.messagesReceived)} total`;
     $('stat-out').textContent = fmtRate(o.messagesSentPerSecond);
     $('stat-out-sub').textContent = `${fmt(o.messagesSent)} total · ${fmt(o.messagesDropped)} dropped`;
-    addPoint(o.at, o.messagesReceivedPerSecond, o.messagesSentPerSecond);
-    drawChart();
 
     // Someone connected, left or subscribed: the clients table is out of date.
     const counts = `${o.connections}/${o.sessions}/${o.subscriptions}`;
@@ -195,7 +193,10 @@
     events.addEventListener('overview', e => {
       live.dataset.state = 'live';
       text.textContent = 'live';
-      showOverview(JSON.parse(e.data));
+      const { overview, sample } = JSON.parse(e.data);
+      if (sample) addPoint(sample.at, sample.messagesReceivedPerSecond, sample.messagesSentPerSecond);
+      drawChart();
+      showOverview(overview);
     });
     events.addEventListener('error', () => {
       // EventSource reconnects by itself unless the server refused the stream.
