@@ -114,12 +114,13 @@
     while (series.length && series[0].t < t - WINDOW_MS) series.shift();
   }
 
-  /** 1, 2 or 5 times a power of ten, at or above n (at least 1: rates below one message a second read as 0–4). */
-  function niceStep(n) {
-    if (n <= 1) return 1;
-    const power = Math.pow(10, Math.floor(Math.log10(n)));
-    for (const step of [1, 2, 5, 10]) if (step * power >= n) return step * power;
-    return 10 * power;
+  /** The y axis: the smallest step of 1, 2 or 5 times a power of ten that covers max in at most 5 grid lines. */
+  function yAxis(max) {
+    for (let power = 1; ; power *= 10) {
+      for (const step of [power, 2 * power, 5 * power]) {
+        if (max <= 5 * step) return { step, lines: Math.max(2, Math.ceil(max / step)) };
+      }
+    }
   }
 
   const SVG = 'http://www.w3.org/2000/svg';
@@ -138,13 +139,13 @@
     const plotW = width - left - right, plotH = height - top - bottom;
     const end = series.length ? series[series.length - 1].t : Date.now();
     const start = end - WINDOW_MS;
-    const step = niceStep(Math.max(0, ...series.map(p => Math.max(p.in, p.out))) / 4);
-    const max = 4 * step;
+    const { step, lines } = yAxis(Math.max(0, ...series.map(p => Math.max(p.in, p.out))));
+    const max = step * lines;
     const x = t => left + (t - start) / WINDOW_MS * plotW;
     const y = v => top + plotH - v / max * plotH;
 
     const nodes = [];
-    for (let i = 0; i <= 4; i++) {
+    for (let i = 0; i <= lines; i++) {
       const v = step * i;
       nodes.push(svg('line', { class: 'grid-line', x1: left, x2: width - right, y1: y(v), y2: y(v) }));
       nodes.push(svg('text', { class: 'axis', x: left - 8, y: y(v) + 4, 'text-anchor': 'end' }, fmtRate(v)));
@@ -166,7 +167,7 @@
 
   let lastCounts = '';
   function showOverview(o) {
-    $('version').textContent = o.version ? `Gmqtt ${o.version}` : 'Gmqtt';
+    $('version').textContent = o.version ? `Gmqtt ${o.version.split('+')[0]}` : 'Gmqtt'; // Without the build's commit.
     $('uptime').textContent = fmtDuration(o.uptimeSeconds);
     $('stat-connections').textContent = fmt(o.connections);
     $('stat-connections-sub').textContent = `${fmtBytes(o.bytesReceived)} in · ${fmtBytes(o.bytesSent)} out`;
