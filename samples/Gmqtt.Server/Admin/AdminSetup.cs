@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using Gmqtt.AspNetCore.Admin;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 
 namespace Gmqtt.Server.Admin;
@@ -32,7 +34,7 @@ internal static class AdminSetup
             .ValidateOnStart();
 
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder().AddPolicy(PolicyName, policy =>
         {
             if (admin.RequireApiKey)
@@ -84,7 +86,7 @@ internal static class AdminSetup
         }
         else if (string.IsNullOrEmpty(configured.ApiKey))
         {
-            var key = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AdminOptions>>().Value.ApiKey;
+            var key = app.Services.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey;
             app.Logger.LogWarning("No Gmqtt:Admin:ApiKey configured: this Development run uses the generated key {ApiKey} (send it as X-Api-Key)", key);
         }
     }

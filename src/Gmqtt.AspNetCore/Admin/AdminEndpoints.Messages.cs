@@ -92,6 +92,7 @@ internal static partial class AdminEndpoints
 
     internal static Results<Ok<AdminRetainedMessage>, NotFoundProblem, ValidationProblem> GetRetained([FromServices] MqttBroker broker, string topic)
     {
+        topic = FromPath(topic);
         if (AdminValidator.InvalidTopicName("topic", topic) is { } invalid)
         {
             return invalid;
@@ -104,6 +105,7 @@ internal static partial class AdminEndpoints
 
     internal static Results<NoContent, NotFoundProblem, ValidationProblem> DeleteRetained([FromServices] MqttBroker broker, string topic)
     {
+        topic = FromPath(topic);
         if (AdminValidator.InvalidTopicName("topic", topic) is { } invalid)
         {
             return invalid;

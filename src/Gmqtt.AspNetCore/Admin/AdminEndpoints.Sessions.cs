@@ -11,6 +11,12 @@ internal static partial class AdminEndpoints
     private const int DefaultPageSize = 50;
 
     /// <summary>
+    /// A route value as it was meant. The server decodes the path except <c>%2F</c>, which it keeps so that segments
+    /// stay apart; a client id or topic with a slash can only travel that way (Swagger UI's encodeURIComponent does).
+    /// </summary>
+    internal static string FromPath(string value) => value.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
     /// <c>/clients</c> and <c>/sessions</c> are one resource seen two ways (the broker keeps a session per client
     /// identifier, online or not): the same handlers serve both; only clients can be disconnected.
     /// </summary>
@@ -21,7 +27,7 @@ internal static partial class AdminEndpoints
             group.MapGet($"/{path}", ListSessions)
                 .WithName($"GmqttList{noun}s")
                 .WithSummary($"Lists {path}, online and offline, a page at a time")
-                .WithDescription("Ordered by client identifier. `connected` keeps only online (true) or offline (false) sessions; " +
+                .WithDescription("Ordered by client identifier. `connected` keeps only online (true) or offline (false) sessions (empty: all); " +
                                  "`search` keeps those whose client identifier or user name contains it (case-insensitive).");
 
             group.MapGet($"/{path}/{{clientId}}", GetSession)
@@ -36,18 +42,19 @@ internal static partial class AdminEndpoints
     }
 
     internal static Results<Ok<AdminClientPage>, ValidationProblem> ListSessions(
-        [FromServices] MqttBroker broker, int? page, int? pageSize, bool? connected, string? search)
+        [FromServices] MqttBroker broker, int? page, int? pageSize, string? connected, string? search)
     {
         var validator = new AdminValidator();
         validator.Range("page", page ?? 1, 1, int.MaxValue);
         validator.Range("pageSize", pageSize ?? DefaultPageSize, 1, AdminValidator.MaxPageSize);
+        var connectedFilter = validator.OptionalBoolean("connected", connected);
         if (!validator.IsValid)
         {
             return validator.Problem();
         }
 
         IEnumerable<MqttClientSnapshot> matching = broker.GetClients();
-        if (connected is { } online)
+        if (connectedFilter is { } online)
         {
             matching = matching.Where(c => c.Connected == online);
         }
@@ -65,13 +72,24 @@ internal static partial class AdminEndpoints
         return TypedResults.Ok(new AdminClientPage(items, number, size, all.Count));
     }
 
-    internal static Results<Ok<AdminClient>, NotFoundProblem> GetSession([FromServices] MqttBroker broker, string clientId) =>
-        broker.GetClient(clientId) is { } client ? TypedResults.Ok(AdminMapper.ToClient(client)) : AdminProblems.NoSession(clientId);
-
-    internal static async Task<Results<NoContent, NotFoundProblem>> DisconnectClientAsync(
-        [FromServices] MqttBroker broker, string clientId, bool? endSession)
+    internal static Results<Ok<AdminClient>, NotFoundProblem> GetSession([FromServices] MqttBroker broker, string clientId)
     {
-        if (await broker.DisconnectClientAsync(clientId, endSession ?? false).ConfigureAwait(false))
+        clientId = FromPath(clientId);
+        return broker.GetClient(clientId) is { } client ? TypedResults.Ok(AdminMapper.ToClient(client)) : AdminProblems.NoSession(clientId);
+    }
+
+    internal static async Task<Results<NoContent, NotFoundProblem, ValidationProblem>> DisconnectClientAsync(
+        [FromServices] MqttBroker broker, string clientId, string? endSession)
+    {
+        clientId = FromPath(clientId);
+        var validator = new AdminValidator();
+        var end = validator.OptionalBoolean("endSession", endSession) ?? false;
+        if (!validator.IsValid)
+        {
+            return validator.Problem();
+        }
+
+        if (await broker.DisconnectClientAsync(clientId, end).ConfigureAwait(false))
         {
             return TypedResults.NoContent();
         }

@@ -17,8 +17,9 @@ internal static partial class AdminEndpoints
             .WithDescription("`topic` is a topic name (no wildcards): a subscription is listed when a message published to it " +
                              "would match its filter (for `$share/{group}/{filter}`, the filter part).");
 
-        // The same handler: clientId comes from the route here, from the query above.
-        group.MapGet("/clients/{clientId}/subscriptions", ListSubscriptions)
+        // The same handler, the client id from the route (unescaped) rather than the query.
+        group.MapGet("/clients/{clientId}/subscriptions", ([FromServices] MqttBroker broker, string clientId, string? topic) =>
+                ListSubscriptions(broker, FromPath(clientId), topic))
             .WithName("GmqttListClientSubscriptions")
             .WithSummary("Lists a client's subscriptions");
 
@@ -36,13 +37,15 @@ internal static partial class AdminEndpoints
     internal static Results<Ok<List<AdminSubscription>>, NotFoundProblem, ValidationProblem> ListSubscriptions(
         [FromServices] MqttBroker broker, string? clientId, string? topic)
     {
+        // An empty query value is no filter, as a form with an empty field sends it.
+        topic = string.IsNullOrEmpty(topic) ? null : topic;
         if (topic is not null && AdminValidator.InvalidTopicName("topic", topic) is { } invalid)
         {
             return invalid;
         }
 
         IEnumerable<MqttClientSnapshot> clients;
-        if (clientId is null)
+        if (string.IsNullOrEmpty(clientId))
         {
             clients = broker.GetClients();
         }
@@ -63,6 +66,7 @@ internal static partial class AdminEndpoints
     internal static Results<Created<AdminSubscription>, NotFoundProblem, ValidationProblem> Subscribe(
         [FromServices] MqttBroker broker, string clientId, AdminSubscribeRequest request)
     {
+        clientId = FromPath(clientId);
         var validator = new AdminValidator();
         validator.SubscriptionFilter("filter", request.Filter);
         validator.Range("qos", request.Qos, 0, 2);
@@ -91,6 +95,7 @@ internal static partial class AdminEndpoints
     internal static Results<NoContent, NotFoundProblem, ValidationProblem> Unsubscribe(
         [FromServices] MqttBroker broker, string clientId, string? filter)
     {
+        clientId = FromPath(clientId);
         if (string.IsNullOrEmpty(filter))
         {
             var validator = new AdminValidator();

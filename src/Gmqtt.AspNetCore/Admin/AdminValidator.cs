@@ -77,6 +77,26 @@ internal sealed class AdminValidator
         }
     }
 
+    /// <summary>
+    /// "true" or "false" (any case); absent or empty is no value. Bound by hand because minimal APIs refuse an empty
+    /// query value for <c>bool?</c>, and <c>connected=</c> is how a form says "either".
+    /// </summary>
+    public bool? OptionalBoolean(string field, string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (bool.TryParse(value, out var parsed))
+        {
+            return parsed;
+        }
+
+        Add(field, "Must be true, false or empty.");
+        return null;
+    }
+
     /// <summary>Decodes <paramref name="value"/>, or records that it is not well-formed base64.</summary>
     public byte[]? Base64(string field, string? value)
     {

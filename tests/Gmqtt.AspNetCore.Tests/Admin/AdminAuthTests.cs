@@ -107,6 +107,7 @@ public class AdminAuthTests(AdminServerFactory server) : IClassFixture<AdminServ
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("swagger-ui", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/swagger/swagger-ui-bundle.js")).StatusCode); // embedded, no CDN
     }
 
     private static HttpRequestMessage Request(string method, string path) => new(new HttpMethod(method), path)

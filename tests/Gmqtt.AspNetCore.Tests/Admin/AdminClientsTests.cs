@@ -63,6 +63,19 @@ public class AdminClientsTests(AdminServerFactory server) : IClassFixture<AdminS
     }
 
     [Fact]
+    public async Task A_client_id_with_slashes_and_spaces_is_addressed_by_its_escaped_form()
+    {
+        using var http = server.Http();
+        using var client = await server.ConnectAsync("site/1 gateway%");
+        var path = "clients/" + Uri.EscapeDataString("site/1 gateway%");
+
+        Assert.Equal("site/1 gateway%", (await http.GetFromJsonAsync<AdminClient>(path))!.ClientId);
+        Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync(path + "/subscriptions", new { filter = "x/y", qos = 0 })).StatusCode);
+        Assert.Equal("x/y", Assert.Single((await http.GetFromJsonAsync<List<AdminSubscription>>(path + "/subscriptions"))!).Filter);
+        Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync(path)).StatusCode);
+    }
+
+    [Fact]
     public async Task Lists_are_paged_in_client_id_order_with_totals()
     {
         using var http = server.Http();
@@ -73,12 +86,14 @@ public class AdminClientsTests(AdminServerFactory server) : IClassFixture<AdminS
         var first = await http.GetFromJsonAsync<AdminClientPage>("clients?search=PAGED-&pageSize=2");
         var second = await http.GetFromJsonAsync<AdminClientPage>("clients?search=paged-&pageSize=2&page=2");
         var beyond = await http.GetFromJsonAsync<AdminClientPage>("sessions?search=paged-&pageSize=2&page=3");
+        var emptyFilter = await http.GetFromJsonAsync<AdminClientPage>("clients?search=paged-&pageSize=2&connected=");
 
         Assert.Equal(["paged-a", "paged-b"], first!.Items.Select(i => i.ClientId));
         Assert.Equal((1, 2, 3), (first.Page, first.PageSize, first.Total));
         Assert.Equal(["paged-c"], second!.Items.Select(i => i.ClientId));
         Assert.Empty(beyond!.Items);
         Assert.Equal(3, beyond.Total);
+        Assert.Equal(first.Items, emptyFilter!.Items, (x, y) => x.ClientId == y.ClientId); // "connected=" is no filter
     }
 
     [Fact]
@@ -107,15 +122,18 @@ public class AdminClientsTests(AdminServerFactory server) : IClassFixture<AdminS
     [InlineData("clients?page=0", "page")]
     [InlineData("clients?pageSize=0", "pageSize")]
     [InlineData("sessions?pageSize=1001", "pageSize")]
-    public async Task Out_of_range_paging_is_a_400_validation_problem(string path, string field)
+    [InlineData("sessions?connected=maybe", "connected")]
+    [InlineData("DELETE clients/c?endSession=yes", "endSession")]
+    public async Task Invalid_query_values_are_400_validation_problems(string path, string field)
     {
         using var http = server.Http();
-        await AdminAssert.ValidationProblemAsync(await http.GetAsync(path), field);
+        var method = path.StartsWith("DELETE ", StringComparison.Ordinal) ? HttpMethod.Delete : HttpMethod.Get;
+        await AdminAssert.ValidationProblemAsync(await http.SendAsync(new HttpRequestMessage(method, path.Replace("DELETE ", "", StringComparison.Ordinal))), field);
     }
 
     [Theory]
     [InlineData("clients?page=abc")]
-    [InlineData("sessions?connected=maybe")]
+    [InlineData("sessions?pageSize=1.5")]
     public async Task Unparsable_query_values_are_a_400_problem(string path)
     {
         using var http = server.Http();

@@ -108,6 +108,18 @@ public class AdminMessagesTests(AdminServerFactory server) : IClassFixture<Admin
     }
 
     [Fact]
+    public async Task A_retained_topic_in_the_path_may_have_its_slashes_encoded_as_Swagger_UI_sends_them()
+    {
+        using var http = server.Http();
+        await http.PostAsJsonAsync("publish", new { topic = "api-retained/encoded/x", payload = "e", retain = true });
+
+        var message = await AdminAssert.OkAsync<AdminRetainedMessage>(await http.GetAsync("retained/api-retained%2Fencoded%2Fx"));
+
+        Assert.Equal("api-retained/encoded/x", message.Topic);
+        Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync("retained/api-retained%2fencoded/x")).StatusCode);
+    }
+
+    [Fact]
     public async Task Retained_publish_with_an_empty_payload_clears_the_topic()
     {
         using var http = server.Http();
