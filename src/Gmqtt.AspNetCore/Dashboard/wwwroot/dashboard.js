@@ -92,8 +92,10 @@
     return response.status === 204 ? null : response.json();
   }
 
-  /** The admin API's path for a client or a topic: each level escaped, the slashes kept. */
-  const pathOf = value => value.split('/').map(encodeURIComponent).join('/');
+  /** A topic in the admin API's path (a catch-all): each level escaped, the slashes kept. */
+  const topicPath = topic => topic.split('/').map(encodeURIComponent).join('/');
+  /** A client id in the admin API's path: one segment, so a slash in it is escaped too. */
+  const clientPath = clientId => encodeURIComponent(clientId);
 
   /** Same rules as the broker: '+' alone in its level, '#' alone and last. */
   function isValidFilter(filter) {
@@ -272,7 +274,7 @@
   async function disconnect(clientId, endSession, button) {
     if (button) button.disabled = true;
     try {
-      await api('DELETE', `/clients/${pathOf(clientId)}?endSession=${endSession}`);
+      await api('DELETE', `/clients/${clientPath(clientId)}?endSession=${endSession}`);
       banner('');
     } catch (e) {
       banner(`Could not disconnect ${clientId}: ${e.message}`);
@@ -294,7 +296,7 @@
   async function loadDetail(clientId) {
     let c;
     try {
-      c = await api('GET', `/clients/${pathOf(clientId)}`);
+      c = await api('GET', `/clients/${clientPath(clientId)}`);
     } catch (e) {
       if (clients.selected === clientId) {
         $('detail-facts').replaceChildren(el('dt', {}, 'Session'), el('dd', {}, 'gone'));
@@ -365,7 +367,7 @@
           type: 'button', class: 'danger ghost small', 'aria-label': `Delete retained ${m.topic}`,
           onclick: async e => {
             e.currentTarget.disabled = true;
-            try { await api('DELETE', `/retained/${pathOf(m.topic)}`); } catch (err) { banner(`Could not delete: ${err.message}`); }
+            try { await api('DELETE', `/retained/${topicPath(m.topic)}`); } catch (err) { banner(`Could not delete: ${err.message}`); }
             loadRetained();
           },
         }, 'Delete')));
