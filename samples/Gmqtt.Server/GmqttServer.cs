@@ -33,10 +33,16 @@ public static class GmqttServer
         var gmqtt = builder.Configuration.GetSection("Gmqtt");
         builder.Services.Configure<AuthOptions>(gmqtt.GetSection("Auth"));
         builder.Services.Configure<AclOptions>(gmqtt.GetSection("Acl"));
-        builder.Services.AddGmqtt(gmqtt)
+        var broker = builder.Services.AddGmqtt(gmqtt)
             .AddHook<ConfigurationAuthHook>()
             .AddHook<ConfigurationAclHook>();
         var admin = builder.AddAdmin();
+        if (admin.Enabled)
+        {
+            // After the hooks: the dashboard's live tail shows what auth and ACL let through. Left out with the admin
+            // API, so a broker without them runs no tail hook at all.
+            broker.AddDashboard();
+        }
 
         // Operations: /health (broker, listeners, storage) and /metrics (the "Gmqtt" meter for Prometheus).
         builder.Services.AddHealthChecks().AddGmqtt();
@@ -57,16 +63,17 @@ public static class GmqttServer
         if (admin.Enabled)
         {
             app.MapGmqttAdmin("/api/v1").RequireAuthorization(AdminSetup.PolicyName);
+            app.MapGmqttDashboard("/dashboard", adminApiPrefix: "/api/v1").RequireAuthorization(AdminSetup.PolicyName);
         }
 
-        app.MapGet("/", () => "Gmqtt broker: MQTT over WebSocket at /mqtt, admin API at /api/v1, Swagger UI at /swagger, /health, /metrics.");
+        app.MapGet("/", () => "Gmqtt broker: MQTT over WebSocket at /mqtt, admin API at /api/v1, Swagger UI at /swagger, dashboard at /dashboard, /health, /metrics.");
 
         // Anonymous, as scrapers and load balancers expect; add .RequireAuthorization(...) to either to protect it.
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            foreach (var (name, serves) in new[] { ("Mqtt", "MQTT over TCP"), ("MqttTls", "MQTT over TLS"), ("Http", "HTTP, MQTT over WebSocket at /mqtt, /health, /metrics") })
+            foreach (var (name, serves) in new[] { ("Mqtt", "MQTT over TCP"), ("MqttTls", "MQTT over TLS"), ("Http", "HTTP: MQTT over WebSocket at /mqtt, /api/v1, /swagger, /dashboard, /health, /metrics") })
             {
                 if (kestrel[$"Endpoints:{name}:Url"] is { } url)
                 {
