@@ -102,6 +102,22 @@ public class MetricsTests
     }
 
     [Fact]
+    public async Task Per_message_hook_durations_are_sampled_per_connection()
+    {
+        await using var harness = new BrokerHarness(null, new TestHook());
+        using var capture = new MeterCapture(harness.Broker.Metrics.Meter);
+        var client = await harness.ConnectAsync("c");
+        for (ushort id = 1; id <= MqttHookRunner.PerMessageSampleRate + 1; id++)
+        {
+            await client.PublishAckedAsync("t", "x", packetId: id);
+        }
+
+        // The connection's first publish and its 65th are timed; the 63 between are not.
+        var publishes = capture.TakeRecorded().Count(m => (string?)m.Tags["hook"] == "OnPublishAsync");
+        Assert.Equal(2, publishes);
+    }
+
+    [Fact]
     public async Task Hook_duration_is_not_recorded_without_hooks()
     {
         await using var harness = new BrokerHarness();

@@ -23,4 +23,9 @@ public sealed class MqttClientInfo
 
     /// <summary>When CONNECT was accepted.</summary>
     public DateTimeOffset ConnectedAt { get; init; }
+
+    // Per-message hook calls on this connection, for sampling their duration (MqttHookRunner): the read loop counts
+    // publishes, the write loop deliveries, each in its own field.
+    internal int PublishHookCalls;
+    internal int DeliveredHookCalls;
 }

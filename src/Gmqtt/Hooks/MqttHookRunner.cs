@@ -65,6 +65,7 @@ internal sealed partial class MqttHookRunner
 
     public ValueTask OnConnectAsync(MqttConnectContext context) => DecideAsync(
         nameof(IMqttHook.OnConnectAsync),
+        timed: true,
         context,
         static (h, c) => h.OnConnectAsync(c),
         static c => c.ReasonCode = MqttReasonCode.NotAuthorized,
@@ -72,6 +73,7 @@ internal sealed partial class MqttHookRunner
 
     public ValueTask OnSubscribeAsync(MqttSubscribeContext context) => DecideAsync(
         nameof(IMqttHook.OnSubscribeAsync),
+        timed: true,
         context,
         static (h, c) => h.OnSubscribeAsync(c),
         static c => c.ReasonCode = MqttReasonCode.NotAuthorized,
@@ -79,6 +81,7 @@ internal sealed partial class MqttHookRunner
 
     public ValueTask OnUnsubscribeAsync(MqttUnsubscribeContext context) => DecideAsync(
         nameof(IMqttHook.OnUnsubscribeAsync),
+        timed: true,
         context,
         static (h, c) => h.OnUnsubscribeAsync(c),
         static c => c.ReasonCode = MqttReasonCode.NotAuthorized,
@@ -86,6 +89,7 @@ internal sealed partial class MqttHookRunner
 
     public ValueTask OnPublishAsync(MqttPublishContext context) => DecideAsync(
         nameof(IMqttHook.OnPublishAsync),
+        timed: context.Client is null || Sampled(ref context.Client.PublishHookCalls),
         context,
         static (h, c) => h.OnPublishAsync(c),
         static c => c.ReasonCode = MqttReasonCode.NotAuthorized,
@@ -93,14 +97,15 @@ internal sealed partial class MqttHookRunner
 
     public ValueTask OnWillPublishAsync(MqttWillContext context) => DecideAsync(
         nameof(IMqttHook.OnWillPublishAsync),
+        timed: true,
         context,
         static (h, c) => h.OnWillPublishAsync(c),
         static c => c.Suppress = true,
         static c => c.Suppress);
 
     /// <summary>Decisions: hooks run in order until one refuses; a hook that throws counts as a refusal.</summary>
-    private ValueTask DecideAsync<TContext>(string name, TContext context, Func<IMqttHook, TContext, ValueTask> call, Action<TContext> deny, Func<TContext, bool> refused) =>
-        _duration is { Enabled: true } ? TimedDecideAsync(name, context, call, deny, refused) : DecideAsync(context, call, deny, refused);
+    private ValueTask DecideAsync<TContext>(string name, bool timed, TContext context, Func<IMqttHook, TContext, ValueTask> call, Action<TContext> deny, Func<TContext, bool> refused) =>
+        timed && _duration is { Enabled: true } ? TimedDecideAsync(name, context, call, deny, refused) : DecideAsync(context, call, deny, refused);
 
     // A separate frame only while the duration is listened to: unobserved, a decision costs what it did before.
     private async ValueTask TimedDecideAsync<TContext>(string name, TContext context, Func<IMqttHook, TContext, ValueTask> call, Action<TContext> deny, Func<TContext, bool> refused)
@@ -153,7 +158,7 @@ internal sealed partial class MqttHookRunner
         NotifyAsync(nameof(IMqttHook.OnUnsubscribedAsync), (client, filter), static (h, s) => h.OnUnsubscribedAsync(s.client, s.filter));
 
     public ValueTask OnDeliveredAsync(MqttClientInfo client, MqttApplicationMessage message) =>
-        NotifyAsync(nameof(IMqttHook.OnDeliveredAsync), (client, message), static (h, s) => h.OnDeliveredAsync(s.client, s.message));
+        NotifyAsync(nameof(IMqttHook.OnDeliveredAsync), (client, message), static (h, s) => h.OnDeliveredAsync(s.client, s.message), Sampled(ref client.DeliveredHookCalls));
 
     public ValueTask OnMessageDroppedAsync(string clientId, MqttApplicationMessage message, MqttDropReason reason) =>
         NotifyAsync(nameof(IMqttHook.OnMessageDroppedAsync), (clientId, message, reason), static (h, s) => h.OnMessageDroppedAsync(s.clientId, s.message, s.reason));
@@ -164,9 +169,9 @@ internal sealed partial class MqttHookRunner
     public ValueTask OnStopAsync() => NotifyAsync(nameof(IMqttHook.OnStopAsync), 0, static (h, _) => h.OnStopAsync());
 
     /// <summary>Notifications: every hook hears them; a failing one is logged and the others still run.</summary>
-    private async ValueTask NotifyAsync<TState>(string name, TState state, Func<IMqttHook, TState, ValueTask> call)
+    private async ValueTask NotifyAsync<TState>(string name, TState state, Func<IMqttHook, TState, ValueTask> call, bool timed = true)
     {
-        var started = _duration is { Enabled: true } ? Stopwatch.GetTimestamp() : 0;
+        var started = timed && _duration is { Enabled: true } ? Stopwatch.GetTimestamp() : 0;
         foreach (var hook in _hooks)
         {
             try
@@ -184,6 +189,17 @@ internal sealed partial class MqttHookRunner
             Record(started, name);
         }
     }
+
+    /// <summary>
+    /// Per-message hooks (<see cref="IMqttHook.OnPublishAsync"/>, <see cref="IMqttHook.OnDeliveredAsync"/>) run up to
+    /// millions of times a second, where recording each duration would cost more than most hooks: a connection's
+    /// first call and then one in <see cref="PerMessageSampleRate"/> are timed. The counter is the connection's own
+    /// (one loop writes it), so sampling shares nothing between threads.
+    /// </summary>
+    private static bool Sampled(ref int calls) => (calls++ & (PerMessageSampleRate - 1)) == 0;
+
+    /// <summary>One per-message hook call in this many is timed; a power of two.</summary>
+    internal const int PerMessageSampleRate = 64;
 
     /// <summary>Seconds since <paramref name="started"/> into <c>gmqtt.hook.duration</c>, tagged with the hook method.</summary>
     private void Record(long started, string name) =>
