@@ -253,6 +253,9 @@ public class EnhancedAuthTests
             Assert.Equal(MqttReasonCode.Success, (await client.ReceiveAsync<AuthPacket>()).ReasonCode);
         }
 
+        // AUTH Success goes out before the OnReauthenticatedAsync notification runs; the read loop answers this
+        // PINGREQ only after it.
+        await client.PingAsync();
         Assert.Equal(3, hook.LastSuccessCount); // The hook counted every success in the connection's state bag.
         Assert.Equal(2, hook.Reauthenticated.Count);
     }
