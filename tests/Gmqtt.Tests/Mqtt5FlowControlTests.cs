@@ -146,6 +146,31 @@ public class Mqtt5FlowControlTests
     }
 
     [Fact]
+    public async Task In_flight_message_too_large_for_the_reconnected_client_is_not_re_sent_and_leaves_the_window() // [MQTT-3.1.2-24] [MQTT-3.1.2-25]
+    {
+        var hook = new TestHook();
+        await using var harness = new BrokerHarness(null, hook);
+        var session = new MqttProperties { SessionExpiryInterval = 60 };
+        var first = await harness.Subscriber5Async("s", "t", MqttQualityOfService.AtLeastOnce, session);
+        var publisher = await harness.Connect5Async("p");
+        await publisher.PublishAsync("t", new byte[200], null, MqttQualityOfService.AtLeastOnce, 1);
+        await publisher.ReceiveAsync<PubAckPacket>();
+        Assert.Equal(200, (await first.ReceivePublishAsync()).Payload.Length); // Not acknowledged: stays in flight.
+        await first.DisconnectAsync();
+
+        var again = await harness.Connect5Async("s", cleanStart: false, new MqttProperties { SessionExpiryInterval = 60, MaximumPacketSize = 100 });
+        await publisher.PublishAsync("t", "small"u8.ToArray(), null, MqttQualityOfService.AtLeastOnce, 2);
+        await publisher.ReceiveAsync<PubAckPacket>();
+
+        // The first PUBLISH the client sees is the new message, not the 200-byte re-send.
+        var next = await again.ReceivePublishAsync();
+        Assert.Equal(("small", false), (RawClient.Text(next), next.Dup));
+        Assert.Contains(hook.Dropped, d => d is ("s", _, MqttDropReason.PacketTooLarge));
+        await again.AckAsync(next);
+        await Eventually.TrueAsync(() => harness.Broker.GetClient("s")!.InflightMessages == 0, "the window to be empty");
+    }
+
+    [Fact]
     public async Task Server_Maximum_Packet_Size_is_in_CONNACK_and_a_larger_packet_gets_DISCONNECT_0x95() // [MQTT-3.2.2-15] section 3.2.2.3.6
     {
         await using var harness = new BrokerHarness(o => o.MaxPacketSize = 100);

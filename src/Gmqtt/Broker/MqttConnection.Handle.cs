@@ -258,11 +258,30 @@ internal sealed partial class MqttConnection
         });
 
         // Unacknowledged PUBLISH and PUBREL are re-sent first, with their original identifiers [MQTT-4.4.0-1].
+        List<OutboundMessage>? tooLarge = null;
         foreach (var inflight in session.GetInflightInOrder())
         {
-            Send(inflight.Released
-                ? new PubRelPacket { PacketId = inflight.PacketId }
-                : CreatePublish(inflight, dup: true));
+            if (inflight.Released)
+            {
+                Send(new PubRelPacket { PacketId = inflight.PacketId });
+                continue;
+            }
+
+            var publish = CreatePublish(inflight, dup: true);
+            if (_maximumPacketSizeToClient != uint.MaxValue && MqttPacketWriter.GetSize(publish, version) > _maximumPacketSizeToClient)
+            {
+                // This connection may allow less than the one it was first sent on: never send it a larger packet; the
+                // message is discarded as if it had completed sending [MQTT-3.1.2-24] [MQTT-3.1.2-25].
+                (tooLarge ??= []).Add(inflight);
+                continue;
+            }
+
+            Send(publish);
+        }
+
+        if (tooLarge is not null)
+        {
+            await ReportUndeliverableAsync(tooLarge, expired: null).ConfigureAwait(false);
         }
 
         _idleLimit = keepAlive == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(keepAlive * 1500L);
