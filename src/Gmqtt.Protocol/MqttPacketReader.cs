@@ -113,6 +113,12 @@ public sealed partial class MqttPacketReader
             remainingLength |= (uint)(b & 0x7F) << (7 * (i - 1));
             if ((b & 0x80) == 0)
             {
+                if (b == 0 && i > 1)
+                {
+                    // A last byte of 0 after a continuation byte adds nothing: the value fits in fewer bytes [MQTT-1.5.5-1].
+                    throw new MqttProtocolException(MqttReasonCode.MalformedPacket, "The Remaining Length does not use the fewest bytes.");
+                }
+
                 headerLength = i + 1;
                 break;
             }

@@ -126,6 +126,17 @@ public class HostileInputTests
     }
 
     [Theory]
+    [InlineData(new byte[] { 0xC0, 0x80, 0x00 })]
+    [InlineData(new byte[] { 0x30, 0x85, 0x80, 0x00 })]
+    [InlineData(new byte[] { 0x30, 0xFF, 0xFF, 0x80, 0x00 })]
+    public void A_remaining_length_not_in_the_fewest_bytes_is_malformed(byte[] header)
+    {
+        // [MQTT-1.5.5-1]: a final 0x00 after a continuation byte encodes nothing; the value fits in fewer bytes.
+        AssertViolation(header, V5, MqttReasonCode.MalformedPacket);
+        AssertViolation(header, V4, MqttReasonCode.MalformedPacket);
+    }
+
+    [Theory]
     [InlineData(new byte[] { 0x30, 0x80, 0x80, 0x80, 0x80 })]
     [InlineData(new byte[] { 0x30, 0xFF, 0xFF, 0xFF, 0xFF })]
     [InlineData(new byte[] { 0xC0, 0x80, 0x80, 0x80, 0x80, 0x00 })]

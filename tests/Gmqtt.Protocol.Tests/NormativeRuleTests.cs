@@ -225,6 +225,8 @@ public class NormativeRuleTests
         { "property value cut by the Property Length (2.2.2.1)", Publish(properties: Props(B((byte)MqttPropertyId.MessageExpiryInterval, 0, 0))), Malformed },
         { "Property Length of five bytes (1.5.5)", Packet(0x30, Str("a"), B(0x80, 0x80, 0x80, 0x80, 0x00)), Malformed },
         { "Subscription Identifier of five bytes (1.5.5)", Subscribe(properties: Props(B(0x0B, 0x81, 0x81, 0x81, 0x81, 0x01))), Malformed },
+        { "Property Length not in the fewest bytes [MQTT-1.5.5-1]", Packet(0x30, Str("a"), B(0x80, 0x00)), Malformed },
+        { "Subscription Identifier not in the fewest bytes [MQTT-1.5.5-1]", Subscribe(properties: Props(B(0x0B, 0x81, 0x00))), Malformed },
         { "Content Type longer than the property list", Publish(properties: Props(B((byte)MqttPropertyId.ContentType, 0x00, 0x10, 0x61))), Malformed },
     };
 

@@ -22,6 +22,8 @@ public class BadInputTests
         { "publish-bad-utf8", [0x30, 0x04, 0x00, 0x02, 0xC3, 0x28] },
         // Remaining Length of five bytes (section 2.2.3).
         { "remaining-length-5-bytes", [0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x01] },
+        // PINGREQ whose Remaining Length 0 takes two bytes [MQTT-1.5.5-1].
+        { "remaining-length-not-minimal", [0xC0, 0x80, 0x00] },
         // A client sending CONNACK.
         { "connack-from-client", [0x20, 0x02, 0x00, 0x00] },
         // Reserved packet type 0 [MQTT-2.2.2-2 in 3.1.1 numbering: reserved values are malformed].

@@ -59,7 +59,8 @@ internal ref struct MqttBodyReader
             value |= (uint)(b & 0x7F) << (7 * i);
             if ((b & 0x80) == 0)
             {
-                return value;
+                // The encoded value must use the fewest bytes: a final 0 after a continuation byte does not [MQTT-1.5.5-1].
+                return b != 0 || i == 0 ? value : throw MqttProtocolException.Malformed("A variable byte integer does not use the fewest bytes.");
             }
         }
 
