@@ -28,7 +28,8 @@ public sealed class ChromiumFixture : IAsyncLifetime
         {
             ExecutablePath = ExecutablePath,
             Headless = true,
-            Args = ["--no-sandbox"], // CI runs as root, where chromium's sandbox cannot start.
+            // CI runs as root, where chromium's sandbox cannot start; containers often give /dev/shm only 64 MB.
+            Args = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
         });
     }
 
