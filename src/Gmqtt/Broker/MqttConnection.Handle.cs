@@ -268,7 +268,7 @@ internal sealed partial class MqttConnection
             }
 
             var publish = CreatePublish(inflight, dup: true);
-            if (_maximumPacketSizeToClient != uint.MaxValue && MqttPacketWriter.GetSize(publish, version) > _maximumPacketSizeToClient)
+            if (IsTooLargeForClient(publish))
             {
                 // This connection may allow less than the one it was first sent on: never send it a larger packet; the
                 // message is discarded as if it had completed sending [MQTT-3.1.2-24] [MQTT-3.1.2-25].

@@ -114,7 +114,7 @@ internal sealed partial class MqttConnection
         {
             // One packet per connection, refilled for every message: writing is synchronous and nothing keeps it.
             FillPublish(publish, message, dup: false, reuseProperties: true);
-            if (_maximumPacketSizeToClient != uint.MaxValue && MqttPacketWriter.GetSize(publish, ProtocolVersion) > _maximumPacketSizeToClient)
+            if (IsTooLargeForClient(publish))
             {
                 // Too large for the client: discard it and behave as if it had been sent [MQTT-3.1.2-24] [MQTT-3.1.2-25].
                 (tooLarge ??= []).Add(message);
@@ -132,6 +132,10 @@ internal sealed partial class MqttConnection
 
         return wrote;
     }
+
+    /// <summary>Whether <paramref name="publish"/> is larger than the Maximum Packet Size the client set (MQTT 5.0).</summary>
+    private bool IsTooLargeForClient(PublishPacket publish) =>
+        _maximumPacketSizeToClient != uint.MaxValue && MqttPacketWriter.GetSize(publish, ProtocolVersion) > _maximumPacketSizeToClient;
 
     /// <summary>Encodes one packet into the output and counts it (write loop only, so plain increments).</summary>
     private void WritePacket(MqttPacket packet, PipeWriter output)
