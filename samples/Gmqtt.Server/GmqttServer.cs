@@ -24,7 +24,13 @@ public static class GmqttServer
             {
                 endpoints.MqttTls = e.ListenOptions;
                 // Kestrel would add TLS after this callback, in front of a terminal UseMqtt(): add it here instead.
-                e.HttpsOptions.ServerCertificate ??= SelfSignedCertificate.CreateAndExport();
+                if (e.HttpsOptions.ServerCertificate is null)
+                {
+                    var port = (e.ListenOptions.EndPoint as System.Net.IPEndPoint)?.Port ?? 0;
+                    e.HttpsOptions.ServerCertificate = SelfSignedCertificate.CreateAndExport(port, out var pem);
+                    endpoints.SelfSignedCertificatePem = pem;
+                }
+
                 e.ListenOptions.UseHttps(e.HttpsOptions);
                 e.ListenOptions.UseMqtt();
             })
@@ -81,7 +87,7 @@ public static class GmqttServer
                 }
             }
 
-            if (SelfSignedCertificate.ExportedPath is { } pem)
+            if (endpoints.SelfSignedCertificatePem is { } pem)
             {
                 app.Logger.LogInformation("TLS uses a self-signed certificate for local use; its PEM (for --cafile) is {Path}", pem);
             }

@@ -7,16 +7,21 @@ namespace Gmqtt.Server;
 /// <summary>A certificate for local use when the TLS endpoint has none configured.</summary>
 internal static class SelfSignedCertificate
 {
-    /// <summary>Where the last certificate's public PEM was written, for clients' <c>--cafile</c>.</summary>
-    public static string? ExportedPath { get; private set; }
+    private static int s_unnamed;
 
-    /// <summary>Creates a certificate for localhost and writes its public part as PEM to the temp folder.</summary>
-    public static X509Certificate2 CreateAndExport()
+    /// <summary>
+    /// Creates a certificate for localhost and writes its public part as PEM to the temp folder, in a file of this
+    /// instance's own: named after the TLS port (<c>gmqtt-localhost-8883.pem</c>), or after the process and a counter
+    /// when the port is picked at bind time (port 0), so two brokers on one machine never overwrite each other's file.
+    /// </summary>
+    public static X509Certificate2 CreateAndExport(int configuredPort, out string pemPath)
     {
         var certificate = Create();
-        var path = Path.Combine(Path.GetTempPath(), "gmqtt-localhost.pem");
-        File.WriteAllText(path, certificate.ExportCertificatePem());
-        ExportedPath = path;
+        var name = configuredPort > 0
+            ? $"gmqtt-localhost-{configuredPort}.pem"
+            : $"gmqtt-localhost-{Environment.ProcessId}-{Interlocked.Increment(ref s_unnamed)}.pem";
+        pemPath = Path.Combine(Path.GetTempPath(), name);
+        File.WriteAllText(pemPath, certificate.ExportCertificatePem());
         return certificate;
     }
 

@@ -12,6 +12,12 @@ public sealed class ServerEndpoints
 
     internal ListenOptions? Http { get; set; }
 
+    /// <summary>
+    /// Where this instance wrote its self-signed certificate's PEM (for clients' <c>--cafile</c>), or null when the TLS
+    /// endpoint has a certificate from configuration.
+    /// </summary>
+    public string? SelfSignedCertificatePem { get; internal set; }
+
     /// <summary>The bound port of the raw MQTT endpoint.</summary>
     public int MqttPort => PortOf(Mqtt);
 

@@ -13,8 +13,7 @@ public sealed class MosquittoServerFixture : ServerFixture, IDisposable
 
     public MosquittoServerFixture()
     {
-        // A certificate of our own, not SelfSignedCertificate.ExportedPath: that one file is shared by every
-        // server in the process, and test classes start servers in parallel.
+        // A certificate from configuration, as a deployment has: the Mosquitto clients read it from this PEM.
         using var certificate = SelfSignedCertificate.Create();
         var pfx = Path.Combine(_directory, "server.pfx");
         CaFile = Path.Combine(_directory, "server.pem");

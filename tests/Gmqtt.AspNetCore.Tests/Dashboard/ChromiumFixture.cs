@@ -20,7 +20,7 @@ public sealed class ChromiumFixture : IAsyncLifetime
         if (!File.Exists(ExecutablePath))
         {
             throw new InvalidOperationException(
-                $"Chromium was not found at {ExecutablePath}. Install it (apt-get install -y chromium, as .ci/run does) or set GMQTT_CHROMIUM to its path.");
+                $"Chromium was not found at {ExecutablePath}. Install it (Debian package chromium: apt-get install -y chromium; the README's ./test.sh installs it) or set GMQTT_CHROMIUM to its path.");
         }
 
         _playwright = await Playwright.CreateAsync();

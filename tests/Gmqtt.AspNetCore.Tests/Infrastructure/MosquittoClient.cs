@@ -139,7 +139,7 @@ internal sealed class MosquittoClient : IDisposable
 
         throw new Xunit.Sdk.XunitException(program.StartsWith("mosquitto", StringComparison.Ordinal)
             ? $"{program} was not found on PATH. The interoperability tests need Mosquitto's clients: install them " +
-              "(Debian/Ubuntu: apt-get install mosquitto-clients; CI does this in .ci/run)."
+              "(Debian/Ubuntu: apt-get install mosquitto-clients; the README's ./test.sh installs them)."
             : $"{program} was not found on PATH (it is part of GNU coreutils).");
     }
 }
