@@ -23,6 +23,12 @@ public sealed class MqttApplicationMessage
     /// <summary>The client that published it, or <see langword="null"/> when it came from the server-side API.</summary>
     public string? SenderClientId { get; set; }
 
+    /// <summary>Its identity in the session store while stored outbox entries refer to it (0 otherwise). Guarded by the message's lock.</summary>
+    internal long StoreId { get; set; }
+
+    /// <summary>How many stored outbox entries refer to it; the body is removed from the store with the last. Guarded by the message's lock.</summary>
+    internal int StoreReferences { get; set; }
+
     /// <summary>When the broker received it (<see cref="TimeProvider.GetTimestamp"/>), for the Message Expiry Interval.</summary>
     internal long ReceivedTimestamp { get; set; }
 

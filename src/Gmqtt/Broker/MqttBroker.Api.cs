@@ -2,6 +2,7 @@ using Gmqtt.Broker;
 using Gmqtt.Hooks;
 using Gmqtt.Protocol;
 using Gmqtt.Protocol.Topics;
+using Gmqtt.Storage;
 using Gmqtt.Subscriptions;
 
 namespace Gmqtt;
@@ -97,7 +98,7 @@ public sealed partial class MqttBroker
     {
         var isNew = subscription.Session.SetSubscription(subscription);
         Subscriptions.Add(subscription);
-        SessionStore.SubscriptionAdded(subscription.Session.ClientId, filter);
+        subscription.Session.Journal?.Add(new MqttStoreChange.SubscriptionSaved(subscription.Session.ClientId, Stored(subscription)));
         return isNew;
     }
 
@@ -110,7 +111,7 @@ public sealed partial class MqttBroker
         var removed = session.RemoveSubscription(filter) & Subscriptions.Remove(session, filter);
         if (removed)
         {
-            SessionStore.SubscriptionRemoved(session.ClientId, filter);
+            session.Journal?.Add(new MqttStoreChange.SubscriptionRemoved(session.ClientId, filter));
             ReofferQueuedShared(session, filter);
         }
 

@@ -56,10 +56,6 @@ public sealed partial class MqttBroker
                 CountDrop(reason);
                 (drops ??= []).Add((target.Session.ClientId, reason));
             }
-            else if (outbound.QoS > MqttQualityOfService.AtMostOnce)
-            {
-                SessionStore.MessageQueued(target.Session.ClientId, message, outbound.QoS);
-            }
 
             if (evicted is not null)
             {
@@ -98,11 +94,6 @@ public sealed partial class MqttBroker
                 if (Options.SharedSubscriptionStrategy == MqttSharedSubscriptionStrategy.Sticky)
                 {
                     group.OnTaken(members, member.Session);
-                }
-
-                if (outbound.QoS > MqttQualityOfService.AtMostOnce)
-                {
-                    SessionStore.MessageQueued(member.Session.ClientId, message, outbound.QoS);
                 }
 
                 return true;

@@ -57,6 +57,8 @@ public sealed partial class MqttBroker
         TimeProvider = timeProvider ?? TimeProvider.System;
         StartedAt = TimeProvider.GetUtcNow();
         _sys = Options.SysInterval > TimeSpan.Zero ? new SysTopicPublisher(this, Options.SysInterval) : null;
+        _storeWriter = sessionStore.Durability == MqttStoreDurability.None ? null : new MqttStoreWriter(sessionStore, Logger, TimeProvider);
+        _ready = _storeWriter is null;
     }
 
     private readonly SysTopicPublisher? _sys;
@@ -117,9 +119,9 @@ public sealed partial class MqttBroker
 
     internal Task RunConnectionAsync(IDuplexPipe transport, MqttConnectionInfo info, CancellationToken cancellationToken)
     {
-        if (IsStopping)
+        if (IsStopping || !_ready)
         {
-            return Task.CompletedTask; // Stopped brokers accept nothing.
+            return Task.CompletedTask; // Stopped brokers, and brokers still loading their store, accept nothing.
         }
 
         // No async frame and no linked token source here: at tens of thousands of idle connections every object
@@ -159,8 +161,11 @@ public sealed partial class MqttBroker
     private async Task<MqttReasonCode> PublishCoreAsync(MqttApplicationMessage message, MqttClientInfo? client) =>
         (await PublishAsync(message, client).ConfigureAwait(false)).Code;
 
-    /// <summary>The outcome of routing one message: the reason code for PUBACK/PUBREC and a hook's reason string.</summary>
-    internal readonly record struct PublishResult(MqttReasonCode Code, string? ReasonString = null);
+    /// <summary>
+    /// The outcome of routing one message: the reason code for PUBACK/PUBREC, a hook's reason string, and whether the
+    /// message was written to the session store (then its acknowledgement waits for the commit).
+    /// </summary>
+    internal readonly record struct PublishResult(MqttReasonCode Code, string? ReasonString = null, bool Stored = false);
 
     /// <summary>
     /// Publishes one of the broker's own <c>$SYS</c> messages: retained and routed as any other, but the publish
@@ -186,21 +191,32 @@ public sealed partial class MqttBroker
             }
         }
 
+        var stored = false;
         if (message.Retain)
         {
             if (message.Payload.IsEmpty)
             {
                 // A zero-length retained payload clears the retained message [MQTT-3.3.1-10] and is not stored [MQTT-3.3.1-11].
                 RetainedMessages.Remove(message.Topic);
+                stored = SaveRetained(message, cleared: true);
             }
             else
             {
                 // A retained message replaces any earlier one on its topic [MQTT-3.3.1-5] (3.1.1: [MQTT-3.3.1-5]).
                 RetainedMessages.Set(message);
+                stored = SaveRetained(message, cleared: false);
             }
         }
 
         var (delivered, drops) = Route(message);
+        if (_storeWriter is not null && message.QoS > MqttQualityOfService.AtMostOnce)
+        {
+            lock (message)
+            {
+                stored |= message.StoreReferences > 0; // Queued for at least one stored session.
+            }
+        }
+
         if (drops is not null)
         {
             foreach (var (clientId, reason) in drops)
@@ -209,7 +225,7 @@ public sealed partial class MqttBroker
             }
         }
 
-        return new PublishResult(delivered == 0 ? MqttReasonCode.NoMatchingSubscribers : MqttReasonCode.Success);
+        return new PublishResult(delivered == 0 ? MqttReasonCode.NoMatchingSubscribers : MqttReasonCode.Success, Stored: stored);
     }
 
     /// <summary>
@@ -250,10 +266,6 @@ public sealed partial class MqttBroker
             {
                 CountDrop(reason);
                 (drops ??= []).Add((target.Session.ClientId, reason));
-            }
-            else if (deliveryQoS > MqttQualityOfService.AtMostOnce)
-            {
-                SessionStore.MessageQueued(target.Session.ClientId, message, deliveryQoS);
             }
 
             if (evicted is not null)
@@ -380,7 +392,7 @@ public sealed partial class MqttBroker
     /// Session is 1 [MQTT-3.1.2-4] (3.1.1: [MQTT-3.1.2-6]), cancels a pending session expiry and delayed will
     /// [MQTT-3.1.3-9], and reports whether a session was present [MQTT-3.2.2-2].
     /// </summary>
-    internal async Task<(MqttSession Session, bool Present)> AttachSessionAsync(MqttConnection connection, string clientId, bool cleanStart, MqttProtocolVersion version, uint expiryInterval)
+    internal async Task<(MqttSession Session, bool Present)> AttachSessionAsync(MqttConnection connection, string clientId, bool cleanStart, MqttProtocolVersion version, uint expiryInterval, Protocol.Packets.MqttWill? will)
     {
         var gate = ClientIdGate(clientId);
         await gate.WaitAsync().ConfigureAwait(false);
@@ -402,7 +414,6 @@ public sealed partial class MqttBroker
             if (!present)
             {
                 _sessions[clientId] = session;
-                SessionStore.SessionCreated(clientId, version);
             }
 
             lock (session.Gate)
@@ -415,6 +426,16 @@ public sealed partial class MqttBroker
                 session.Connection = connection;
                 session.ProtocolVersion = version;
                 session.ExpiryInterval = expiryInterval;
+                if (session.EndsWithConnection)
+                {
+                    ForgetStoredSession(session, session.GetOutbox()); // Ends with this connection: nothing of it is kept.
+                }
+                else if (_storeWriter is not null)
+                {
+                    // Stored with the will, so that a crash (which loses the connection) still publishes it after restart.
+                    session.Journal = _storeWriter;
+                    SaveSession(session, will is null ? null : CreateWillMessage(connection.Client!, will), WillDelay(version, will), willAt: null, online: true);
+                }
             }
 
             return (session, present);
@@ -441,7 +462,7 @@ public sealed partial class MqttBroker
         }
 
         var willMessage = will is null ? null : CreateWillMessage(client, will);
-        var willDelay = connection.ProtocolVersion == MqttProtocolVersion.V500 ? will?.Properties?.WillDelayInterval ?? 0 : 0;
+        var willDelay = WillDelay(connection.ProtocolVersion, will);
         bool detached;
         lock (session.Gate)
         {
@@ -457,7 +478,12 @@ public sealed partial class MqttBroker
                 if (willMessage is not null && willDelay > 0 && !session.EndsWithConnection)
                 {
                     session.PendingWill = (willMessage, client, new DeadlineTimer(TimeProvider, TimeSpan.FromSeconds(willDelay), () => Track(PublishPendingWillAsync(session))));
+                    SaveSession(session, willMessage, willDelay, TimeProvider.GetUtcNow().AddSeconds(willDelay), online: false);
                     willMessage = null;
+                }
+                else if (!session.EndsWithConnection)
+                {
+                    SaveSession(session, will: null, 0, willAt: null, online: false); // Offline, with its deadline; the will (if any) goes out now.
                 }
             }
         }
@@ -507,6 +533,11 @@ public sealed partial class MqttBroker
         if (pending is { } will)
         {
             will.Timer.Dispose();
+            lock (session.Gate)
+            {
+                SaveSession(session, will: null, 0, willAt: null, online: session.Connection is not null); // Published: never again after a restart.
+            }
+
             await PublishWillAsync(will.Client, will.Message).ConfigureAwait(false);
         }
     }
@@ -519,6 +550,9 @@ public sealed partial class MqttBroker
     }
 
     private readonly ConcurrentDictionary<Task, byte> _background = new();
+
+    private static uint WillDelay(MqttProtocolVersion version, Protocol.Packets.MqttWill? will) =>
+        version == MqttProtocolVersion.V500 ? will?.Properties?.WillDelayInterval ?? 0 : 0;
 
     /// <summary>
     /// The will as a message, with its properties except Will Delay Interval (MQTT 5.0 section 3.1.3.2).
@@ -580,9 +614,9 @@ public sealed partial class MqttBroker
         await PublishPendingWillAsync(session).ConfigureAwait(false);
 
         var dropped = session.Clear();
+        ForgetStoredSession(session, dropped);
         ReofferShared(dropped);
         CountDrops(MqttDropReason.SessionEnded, dropped.Count);
-        SessionStore.SessionRemoved(session.ClientId);
         if (Hooks.HasHooks)
         {
             foreach (var message in dropped)
@@ -637,6 +671,11 @@ public sealed partial class MqttBroker
         }
 
         await Task.WhenAll(_background.Keys).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_storeWriter is not null)
+        {
+            await _storeWriter.StopAsync().ConfigureAwait(false); // Every pending batch is committed before the stop completes.
+        }
+
         if (Hooks.HasHooks)
         {
             await Hooks.OnStopAsync().ConfigureAwait(false);

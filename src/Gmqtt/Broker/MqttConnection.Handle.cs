@@ -53,7 +53,6 @@ internal sealed partial class MqttConnection
             case PubAckPacket ack:
                 if (session.Complete(ack.PacketId, MqttQualityOfService.AtLeastOnce))
                 {
-                    _broker.SessionStore.MessageAcknowledged(session.ClientId, ack.PacketId);
                     SignalWriter(); // The in-flight window has room again.
                 }
 
@@ -68,34 +67,31 @@ internal sealed partial class MqttConnection
                 }
 
                 var known = session.Release(rec.PacketId);
-                // PUBREL answers PUBREC [MQTT-4.3.3-3]; MQTT 5.0 says when the identifier is unknown (0x92).
-                Send(new PubRelPacket
+                // PUBREL answers PUBREC [MQTT-4.3.3-3]; MQTT 5.0 says when the identifier is unknown (0x92). A stored
+                // session's PUBREC-received state is committed first, so a crash never turns into a second PUBLISH.
+                SendAfterCommit(new PubRelPacket
                 {
                     PacketId = rec.PacketId,
                     ReasonCode = known || ProtocolVersion != MqttProtocolVersion.V500 ? MqttReasonCode.Success : MqttReasonCode.PacketIdentifierNotFound,
-                });
+                }, known && session.Journal is not null);
                 return true;
             case PubCompPacket comp:
                 if (session.Complete(comp.PacketId, MqttQualityOfService.ExactlyOnce))
                 {
-                    _broker.SessionStore.MessageAcknowledged(session.ClientId, comp.PacketId);
                     SignalWriter();
                 }
 
                 return true;
             case PubRelPacket rel:
                 // Inbound QoS 2: forget the identifier, then PUBCOMP [MQTT-4.3.3-11] (3.1.1: [MQTT-4.3.3-3]).
+                // A stored identifier's release is committed before PUBCOMP: the client may reuse the identifier after it,
+                // and a restart must not take the new message for a duplicate.
                 var pending = session.RemoveInboundQoS2(rel.PacketId);
-                if (pending)
-                {
-                    _broker.SessionStore.InboundQoS2Changed(session.ClientId, rel.PacketId, pending: false);
-                }
-
-                Send(new PubCompPacket
+                SendAfterCommit(new PubCompPacket
                 {
                     PacketId = rel.PacketId,
                     ReasonCode = pending || ProtocolVersion != MqttProtocolVersion.V500 ? MqttReasonCode.Success : MqttReasonCode.PacketIdentifierNotFound,
-                });
+                }, pending && session.Journal is not null);
                 return true;
             case SubscribePacket subscribe:
                 await HandleSubscribeAsync(subscribe).ConfigureAwait(false);
@@ -242,7 +238,7 @@ internal sealed partial class MqttConnection
         _maximumPacketSizeToClient = v5 ? connect.Properties?.MaximumPacketSize ?? uint.MaxValue : uint.MaxValue;
         _requestProblemInformation = !v5 || connect.Properties?.RequestProblemInformation != 0;
 
-        var (session, present) = await _broker.AttachSessionAsync(this, clientId, connect.CleanSession, version, expiry).ConfigureAwait(false);
+        var (session, present) = await _broker.AttachSessionAsync(this, clientId, connect.CleanSession, version, expiry, connect.Will).ConfigureAwait(false);
         Session = session;
         // Never more unacknowledged QoS 1/2 PUBLISH than the client allows (MQTT 5.0 Receive Maximum) [MQTT-3.3.4-9].
         session.InflightLimit = v5 && connect.Properties?.ReceiveMaximum is { } receiveMaximum
@@ -418,10 +414,10 @@ internal sealed partial class MqttConnection
         };
 
         message.ReceivedTimestamp = Time.GetTimestamp();
-        var (code, reasonString) = CountLevels(message.Topic) > options.MaxTopicLevels ? new MqttBroker.PublishResult(MqttReasonCode.TopicNameInvalid)
+        var (code, reasonString, stored) = CountLevels(message.Topic) > options.MaxTopicLevels ? new MqttBroker.PublishResult(MqttReasonCode.TopicNameInvalid)
             // "$" topics are the server's (section 4.7.2): no client may forge the broker's own $SYS/broker values.
             // The rest of $SYS is left to the hooks (an ACL may let an operator publish there).
-            : IsBrokerSysTopic(message.Topic) ? new MqttBroker.PublishResult(MqttReasonCode.NotAuthorized, "$SYS/broker topics are published by the broker")
+            : MqttBroker.IsBrokerSysTopic(message.Topic) ? new MqttBroker.PublishResult(MqttReasonCode.NotAuthorized, "$SYS/broker topics are published by the broker")
             // A payload marked UTF-8 that is not: 0x99 when the broker checks (section 3.3.2.3.2).
             : v5 && options.ValidateUtf8Payloads && view.Properties?.PayloadFormatIndicator == 1 && !System.Text.Unicode.Utf8.IsValid(message.Payload.Span)
                 ? new MqttBroker.PublishResult(MqttReasonCode.PayloadFormatInvalid)
@@ -436,19 +432,17 @@ internal sealed partial class MqttConnection
                 ack.PacketId = view.PacketId;
                 ack.ReasonCode = code;
                 ack.Properties = ackProperties;
-                Send(ack);
+                // Sent once the message, its enqueue into every stored session and a retained update are committed.
+                SendAfterCommit(ack, stored);
                 break;
             case MqttQualityOfService.ExactlyOnce:
                 if (code >= MqttReasonCode.UnspecifiedError)
                 {
                     session.RemoveInboundQoS2(view.PacketId); // A failed PUBREC ends the exchange.
                 }
-                else
-                {
-                    _broker.SessionStore.InboundQoS2Changed(session.ClientId, view.PacketId, pending: true);
-                }
 
-                Send(new PubRecPacket { PacketId = view.PacketId, ReasonCode = code, Properties = ackProperties });
+                // As PUBACK, and with the inbound identifier of a stored session committed too.
+                SendAfterCommit(new PubRecPacket { PacketId = view.PacketId, ReasonCode = code, Properties = ackProperties }, stored || session.Journal is not null);
                 break;
         }
 
@@ -522,12 +516,12 @@ internal sealed partial class MqttConnection
         }
 
         // SUBACK has the SUBSCRIBE's identifier [MQTT-3.8.4-2] and one code per filter, in order [MQTT-3.8.4-6] [MQTT-3.9.3-1].
-        Send(new SubAckPacket
+        SendAfterCommit(new SubAckPacket
         {
             PacketId = subscribe.PacketId,
             ReasonCodes = codes,
             Properties = reasonString is not null && v5 ? new MqttProperties { ReasonString = reasonString } : null,
-        });
+        }, granted is not null && session.Journal is not null);
 
         if (granted is null)
         {
@@ -581,17 +575,13 @@ internal sealed partial class MqttConnection
         }
 
         // UNSUBACK is sent even when nothing matched [MQTT-3.10.4-5], with the same identifier [MQTT-3.10.4-4].
-        Send(new UnsubAckPacket
+        SendAfterCommit(new UnsubAckPacket
         {
             PacketId = unsubscribe.PacketId,
             ReasonCodes = codes,
             Properties = reasonString is not null && ProtocolVersion == MqttProtocolVersion.V500 ? new MqttProperties { ReasonString = reasonString } : null,
-        });
+        }, session.Journal is not null);
     }
-
-    private static bool IsBrokerSysTopic(string topic) =>
-        topic.StartsWith(Diagnostics.SysTopicPublisher.Root, StringComparison.Ordinal) &&
-        (topic.Length == Diagnostics.SysTopicPublisher.Root.Length || topic[Diagnostics.SysTopicPublisher.Root.Length] == '/');
 
     private static int CountLevels(string topic) => topic.AsSpan().Count('/') + 1;
 }

@@ -121,11 +121,6 @@ internal sealed partial class MqttConnection
                 continue;
             }
 
-            if (message.QoS > MqttQualityOfService.AtMostOnce)
-            {
-                _broker.SessionStore.MessageInflight(Session!.ClientId, message.PacketId);
-            }
-
             WritePacket(WithTopicAlias(publish, message.Message), output);
             wrote = true;
         }

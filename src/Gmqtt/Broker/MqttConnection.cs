@@ -185,6 +185,44 @@ internal sealed partial class MqttConnection
     /// <summary>Queues a control packet (acknowledgments, CONNACK, SUBACK…) for the write loop.</summary>
     public void Send(MqttPacket packet) => _writes.Enqueue(packet);
 
+    /// <summary>Acknowledgements waiting for a store commit; while any is, later ones wait too, so they keep their order.</summary>
+    private int _awaitingCommit;
+
+    /// <summary>
+    /// Sends an acknowledgement (PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK) once what it acknowledges is
+    /// committed to a durable session store: at once when <paramref name="needsCommit"/> is false and nothing sent
+    /// before it is still waiting. The read loop never waits for the disk; it goes on reading. A failed commit is never
+    /// acknowledged: an MQTT 5.0 PUBACK/PUBREC says 0x80, anything else closes the connection.
+    /// </summary>
+    internal void SendAfterCommit(MqttPacket packet, bool needsCommit)
+    {
+        if (_broker.StoreWriter is not { AcknowledgeAfterCommit: true } writer || (!needsCommit && Volatile.Read(ref _awaitingCommit) == 0))
+        {
+            Send(packet);
+            return;
+        }
+
+        Interlocked.Increment(ref _awaitingCommit);
+        writer.AfterCommit(committed =>
+        {
+            if (committed)
+            {
+                Send(packet);
+            }
+            else if (ProtocolVersion == MqttProtocolVersion.V500 && packet is PubAckPacket or PubRecPacket)
+            {
+                ((MqttAckPacket)packet).ReasonCode = MqttReasonCode.UnspecifiedError;
+                Send(packet);
+            }
+            else
+            {
+                _ = CloseAsync(MqttCloseReason.ServerShutdown, MqttReasonCode.UnspecifiedError, serverReference: null);
+            }
+
+            Interlocked.Decrement(ref _awaitingCommit);
+        });
+    }
+
     public void SignalWriter() => _writes.Signal();
 
     private void SetCloseReason(MqttCloseReason reason) => Interlocked.CompareExchange(ref _closeReason, (int)reason, -1);

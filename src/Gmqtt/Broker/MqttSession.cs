@@ -45,6 +45,12 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     /// <summary>Most unacknowledged QoS 1/2 messages at once: the option, or the client's Receive Maximum when lower.</summary>
     public int InflightLimit { get; set; } = options.MaxInflightMessages;
 
+    /// <summary>
+    /// The store writer while the session is stored (a durable store and an expiry interval above 0), or
+    /// <see langword="null"/>: every change to its outbox and inbound QoS 2 identifiers then goes to the store.
+    /// </summary>
+    public MqttStoreWriter? Journal { get; set; }
+
     /// <summary>The session's lock: the session itself, so that it costs no object of its own.</summary>
     public object Gate => this;
 
@@ -142,9 +148,17 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
                 }
 
                 evicted = queue.Dequeue();
+                if (evicted.QoS > MqttQualityOfService.AtMostOnce)
+                {
+                    Journal?.Removed(this, evicted);
+                }
             }
 
             queue.Enqueue(message);
+            if (message.QoS > MqttQualityOfService.AtMostOnce)
+            {
+                Journal?.Enqueued(this, message);
+            }
         }
 
         connection?.SignalWriter();
@@ -168,14 +182,24 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
 
             while (batch.Count < maxBatch && queue.TryPeek(out var next))
             {
+                if (next.AwaitingCommit)
+                {
+                    return; // Not committed yet: neither it nor anything behind it goes out before it is.
+                }
+
                 if (next.Message.Properties?.MessageExpiryInterval is not null && next.Message.RemainingExpiry(time) == 0)
                 {
                     queue.Dequeue();
                     (expired ??= []).Add(next);
+                    if (next.QoS > MqttQualityOfService.AtMostOnce)
+                    {
+                        Journal?.Removed(this, next);
+                    }
+
                     continue;
                 }
 
-                if (next.QoS > MqttQualityOfService.AtMostOnce)
+                if (next.QoS > MqttQualityOfService.AtMostOnce && next.PacketId == 0)
                 {
                     var inflight = _inflight ??= [];
                     if (inflight.Count >= InflightLimit)
@@ -184,8 +208,19 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
                     }
 
                     next.PacketId = NextPacketId(inflight);
-                    next.Sequence = ++_sequence;
+                    next.Sequence = next.Sequence == 0 ? ++_sequence : Math.Max(next.Sequence, _sequence);
+                    _sequence = next.Sequence;
                     inflight.Add(next.PacketId, next);
+                    if (next.QoS == MqttQualityOfService.ExactlyOnce && Journal is { } journal)
+                    {
+                        // QoS 2: the packet identifier is committed before the PUBLISH goes out, so that a re-send after a
+                        // crash carries the same one and the client does not take it for a new message.
+                        journal.Updated(this, next, holdUntilCommitted: true);
+                        if (next.AwaitingCommit)
+                        {
+                            return; // Stays at the head of the queue until CommitCompleted.
+                        }
+                    }
                 }
 
                 queue.Dequeue();
@@ -224,6 +259,7 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
             }
 
             _inflight.Remove(packetId);
+            Journal?.Removed(this, message);
             return true;
         }
     }
@@ -239,6 +275,7 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
             }
 
             message.Released = true;
+            Journal?.Updated(this, message, holdUntilCommitted: false);
             return true;
         }
     }
@@ -269,7 +306,13 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            return (_inboundQoS2 ??= []).Add(packetId);
+            if (!(_inboundQoS2 ??= []).Add(packetId))
+            {
+                return false;
+            }
+
+            Journal?.Add(new Storage.MqttStoreChange.InboundQoS2Changed(ClientId, packetId, Pending: true));
+            return true;
         }
     }
 
@@ -278,7 +321,13 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            return _inboundQoS2?.Remove(packetId) ?? false;
+            if (_inboundQoS2?.Remove(packetId) != true)
+            {
+                return false;
+            }
+
+            Journal?.Add(new Storage.MqttStoreChange.InboundQoS2Changed(ClientId, packetId, Pending: false));
+            return true;
         }
     }
 
@@ -299,6 +348,10 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
             }
 
             (_queue ??= new Queue<OutboundMessage>()).Enqueue(message);
+            if (message.QoS > MqttQualityOfService.AtMostOnce)
+            {
+                Journal?.Enqueued(this, message);
+            }
         }
 
         connection?.SignalWriter();
@@ -318,6 +371,11 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
             var taken = queue.Where(m => m.SharedGroup == group).ToList();
             if (taken.Count > 0)
             {
+                foreach (var message in taken.Where(m => m.QoS > MqttQualityOfService.AtMostOnce))
+                {
+                    Journal?.Removed(this, message);
+                }
+
                 var kept = queue.Where(m => m.SharedGroup != group).ToArray();
                 queue.Clear();
                 foreach (var message in kept)
@@ -342,9 +400,23 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
             {
                 queue.Enqueue(message);
             }
+
+            foreach (var message in messages.Where(m => m.QoS > MqttQualityOfService.AtMostOnce))
+            {
+                Journal?.Enqueued(this, message);
+            }
         }
 
         Connection?.SignalWriter();
+    }
+
+    /// <summary>Everything queued or in flight, without removing it.</summary>
+    public List<OutboundMessage> GetOutbox()
+    {
+        lock (Gate)
+        {
+            return [.. _queue ?? [], .. (IEnumerable<OutboundMessage>?)_inflight?.Values ?? []];
+        }
     }
 
     /// <summary>Removes everything still queued or in flight (when the session ends) and returns it.</summary>
@@ -368,6 +440,50 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
             _inboundQoS2 = null;
             _subscriptions = null;
             return dropped;
+        }
+    }
+
+    /// <summary>The store committed <paramref name="entry"/>: it may go out now.</summary>
+    public void CommitCompleted(OutboundMessage entry)
+    {
+        MqttConnection? connection;
+        lock (Gate)
+        {
+            entry.AwaitingCommit = false;
+            connection = Connection;
+        }
+
+        connection?.SignalWriter();
+    }
+
+    /// <summary>
+    /// Puts back what the store held at start: in-flight entries (with a packet identifier) keep it and are re-sent
+    /// first on reconnect; the others are queued in their order. Nothing is written back to the store.
+    /// </summary>
+    public void Restore(IEnumerable<OutboundMessage> entries, IEnumerable<ushort> inboundQoS2)
+    {
+        lock (Gate)
+        {
+            foreach (var entry in entries.OrderBy(e => e.Sequence))
+            {
+                if (entry.PacketId != 0 && (_inflight ??= []).TryAdd(entry.PacketId, entry))
+                {
+                    entry.Sent = true;
+                }
+                else
+                {
+                    entry.PacketId = 0;
+                    (_queue ??= new Queue<OutboundMessage>()).Enqueue(entry);
+                }
+
+                _sequence = Math.Max(_sequence, entry.Sequence);
+                _lastPacketId = Math.Max(_lastPacketId, entry.PacketId);
+            }
+
+            foreach (var packetId in inboundQoS2)
+            {
+                (_inboundQoS2 ??= []).Add(packetId);
+            }
         }
     }
 

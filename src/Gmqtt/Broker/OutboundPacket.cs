@@ -32,6 +32,12 @@ internal sealed class OutboundMessage(MqttApplicationMessage message, MqttQualit
     /// <summary>Sent before, so a re-send carries DUP=1 [MQTT-3.3.1-1]. Only set for QoS 1/2.</summary>
     public bool Sent { get; set; }
 
+    /// <summary>
+    /// Written to the session store and not yet committed: not sent until it is, so that nothing leaves the broker
+    /// that a crash could then lose or deliver twice. Set and cleared under the session's lock.
+    /// </summary>
+    public bool AwaitingCommit { get; set; }
+
     /// <summary>The shared subscription group it was routed for, so that it can be re-offered to the group.</summary>
     public Subscriptions.SharedSubscriptionGroup? SharedGroup { get; init; }
 }

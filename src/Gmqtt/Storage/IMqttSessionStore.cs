@@ -1,36 +1,28 @@
-using Gmqtt.Protocol;
-
 namespace Gmqtt.Storage;
 
 /// <summary>
-/// Hears incremental session events so that a durable or shared store can persist them (as Mosquitto 2.1's
-/// persistence events do) instead of taking snapshots. Live session state is held by the broker in memory;
-/// the default implementation, <see cref="InMemorySessionStore"/>, therefore has nothing to write. Calls are
-/// made from the connection's own loop and must not block: a durable store buffers and commits in groups.
+/// Where sessions, their queued and in-flight messages, inbound QoS 2 identifiers and retained messages are kept so
+/// that they outlive the process (or, for a shared store, the node). The broker keeps live state in memory, loads
+/// everything from the store once at start (<see cref="LoadAsync"/>), and tells it every change afterwards through
+/// one writer that commits in groups (<see cref="CommitAsync"/>). The MQTT rules (windows, takeover, expiry, wills)
+/// stay in the broker; a store only records what it is told.
 /// </summary>
+/// <remarks>
+/// The broker calls <see cref="CommitAsync"/> from one loop at a time, never concurrently, with the changes in the
+/// order they happened. With <see cref="MqttStoreDurability.Commit"/> or <see cref="MqttStoreDurability.Fsync"/>, a
+/// publisher's PUBACK or PUBREC is sent only after the batch holding its message has been committed.
+/// </remarks>
 public interface IMqttSessionStore
 {
-    /// <summary>A session was created.</summary>
-    void SessionCreated(string clientId, MqttProtocolVersion version);
+    /// <summary>What a completed <see cref="CommitAsync"/> guarantees; <see cref="MqttStoreDurability.None"/> for a store that keeps nothing.</summary>
+    MqttStoreDurability Durability { get; }
 
-    /// <summary>A session ended and its state was discarded.</summary>
-    void SessionRemoved(string clientId);
+    /// <summary>With <see cref="MqttStoreDurability.Periodic"/>, how long the broker gathers changes between commits.</summary>
+    TimeSpan CommitInterval { get; }
 
-    /// <summary>A subscription was added or replaced.</summary>
-    void SubscriptionAdded(string clientId, MqttTopicFilter filter);
+    /// <summary>Reads everything stored. Throws when the storage cannot be read: the broker must not start empty over it.</summary>
+    ValueTask<MqttStoreSnapshot> LoadAsync(CancellationToken cancellationToken);
 
-    /// <summary>A subscription was removed.</summary>
-    void SubscriptionRemoved(string clientId, string filter);
-
-    /// <summary>A QoS 1/2 message was queued for the session.</summary>
-    void MessageQueued(string clientId, MqttApplicationMessage message, MqttQualityOfService qos);
-
-    /// <summary>A QoS 1/2 message was sent with <paramref name="packetId"/> and awaits its acknowledgment.</summary>
-    void MessageInflight(string clientId, ushort packetId);
-
-    /// <summary>A QoS 1/2 exchange completed (PUBACK or PUBCOMP), or the message was dropped.</summary>
-    void MessageAcknowledged(string clientId, ushort packetId);
-
-    /// <summary>An inbound QoS 2 packet identifier was recorded (PUBREC sent) or released (PUBREL received).</summary>
-    void InboundQoS2Changed(string clientId, ushort packetId, bool pending);
+    /// <summary>Applies <paramref name="changes"/>, in order, as one unit; completes when they are as durable as <see cref="Durability"/> says.</summary>
+    ValueTask CommitAsync(IReadOnlyList<MqttStoreChange> changes, CancellationToken cancellationToken);
 }

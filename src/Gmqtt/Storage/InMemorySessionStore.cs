@@ -1,47 +1,17 @@
-using Gmqtt.Protocol;
-
 namespace Gmqtt.Storage;
 
-/// <summary>The default session store: sessions live only in the broker's memory, so there is nothing to persist.</summary>
+/// <summary>The default session store: sessions live only in the broker's memory, so nothing is written or loaded.</summary>
 public sealed class InMemorySessionStore : IMqttSessionStore
 {
     /// <inheritdoc />
-    public void SessionCreated(string clientId, MqttProtocolVersion version)
-    {
-    }
+    public MqttStoreDurability Durability => MqttStoreDurability.None;
 
     /// <inheritdoc />
-    public void SessionRemoved(string clientId)
-    {
-    }
+    public TimeSpan CommitInterval => TimeSpan.Zero;
 
     /// <inheritdoc />
-    public void SubscriptionAdded(string clientId, MqttTopicFilter filter)
-    {
-    }
+    public ValueTask<MqttStoreSnapshot> LoadAsync(CancellationToken cancellationToken) => ValueTask.FromResult(MqttStoreSnapshot.Empty);
 
     /// <inheritdoc />
-    public void SubscriptionRemoved(string clientId, string filter)
-    {
-    }
-
-    /// <inheritdoc />
-    public void MessageQueued(string clientId, MqttApplicationMessage message, MqttQualityOfService qos)
-    {
-    }
-
-    /// <inheritdoc />
-    public void MessageInflight(string clientId, ushort packetId)
-    {
-    }
-
-    /// <inheritdoc />
-    public void MessageAcknowledged(string clientId, ushort packetId)
-    {
-    }
-
-    /// <inheritdoc />
-    public void InboundQoS2Changed(string clientId, ushort packetId, bool pending)
-    {
-    }
+    public ValueTask CommitAsync(IReadOnlyList<MqttStoreChange> changes, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

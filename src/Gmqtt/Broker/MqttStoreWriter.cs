@@ -1,0 +1,220 @@
+using System.Threading.Channels;
+using Gmqtt.Protocol;
+using Gmqtt.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Gmqtt.Broker;
+
+/// <summary>
+/// The one writer between the broker and a durable <see cref="IMqttSessionStore"/>: changes are queued without
+/// blocking (a read loop never waits on disk) and committed in groups — a batch commits as soon as the previous one
+/// is done, with everything that arrived meanwhile, up to <see cref="MaxBatch"/> changes. Callbacks queued with
+/// <see cref="AfterCommit"/> run after every change queued before them is committed: that is how a PUBACK waits for
+/// its message, and why the acknowledgements of one connection go out in order.
+/// </summary>
+internal sealed partial class MqttStoreWriter
+{
+    /// <summary>Most changes in one commit: bounds a transaction's size and the latency of the acks behind it.</summary>
+    internal const int MaxBatch = 8192;
+
+    private readonly Channel<StoreWork> _work = Channel.CreateUnbounded<StoreWork>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IMqttSessionStore _store;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private Task? _loop;
+    private long _lastSequence;
+    private long _lastMessageId;
+
+    public MqttStoreWriter(IMqttSessionStore store, ILogger logger, TimeProvider time)
+    {
+        _store = store;
+        _logger = logger;
+        _time = time;
+        AcknowledgeAfterCommit = store.Durability is MqttStoreDurability.Commit or MqttStoreDurability.Fsync;
+    }
+
+    /// <summary>Whether acknowledgements and deliveries wait for their commit (not in <see cref="MqttStoreDurability.Periodic"/> mode).</summary>
+    public bool AcknowledgeAfterCommit { get; }
+
+    /// <summary>Why the last commit failed, or <see langword="null"/> after a commit that succeeded.</summary>
+    public string? LastFailure { get; private set; }
+
+    /// <summary>Commits done since start.</summary>
+    public long Commits { get; private set; }
+
+    /// <summary>Starts committing; <paramref name="lastSequence"/> and <paramref name="lastMessageId"/> are the highest loaded.</summary>
+    public void Start(long lastSequence, long lastMessageId)
+    {
+        _lastSequence = lastSequence;
+        _lastMessageId = lastMessageId;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Commits what is queued and stops; later changes are not written.</summary>
+    public async Task StopAsync()
+    {
+        _work.Writer.TryComplete();
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Queues one change.</summary>
+    public void Add(MqttStoreChange change) => _work.Writer.TryWrite(new StoreWork(change, null));
+
+    /// <summary>Runs <paramref name="callback"/> (with whether the commit succeeded) once every change queued before it is committed.</summary>
+    public void AfterCommit(Action<bool> callback)
+    {
+        if (!_work.Writer.TryWrite(new StoreWork(null, callback)))
+        {
+            callback(false); // Stopped: nothing more is committed.
+        }
+    }
+
+    /// <summary>The identity of a new outbox entry: unique over all sessions and increasing, so it is also the send order.</summary>
+    public long NextSequence() => Interlocked.Increment(ref _lastSequence);
+
+    /// <summary>
+    /// An entry entered a stored session's outbox: its message body is saved with the first entry that refers to it,
+    /// then the entry. With acknowledge-after-commit the entry is not sent before it is committed.
+    /// </summary>
+    public void Enqueued(MqttSession session, OutboundMessage entry)
+    {
+        var message = entry.Message;
+        lock (message)
+        {
+            if (message.StoreReferences++ == 0)
+            {
+                message.StoreId = Interlocked.Increment(ref _lastMessageId);
+                Add(new MqttStoreChange.MessageSaved(Stored(message, message.StoreId)));
+            }
+        }
+
+        if (entry.Sequence == 0)
+        {
+            entry.Sequence = NextSequence();
+        }
+
+        entry.AwaitingCommit = AcknowledgeAfterCommit;
+        Add(new MqttStoreChange.OutboxEntrySaved(session.ClientId, Stored(entry)) { Live = entry.AwaitingCommit ? entry : null, LiveSession = session });
+    }
+
+    /// <summary>An entry's state changed (sent with a packet identifier, PUBREC received).</summary>
+    public void Updated(MqttSession session, OutboundMessage entry, bool holdUntilCommitted)
+    {
+        entry.AwaitingCommit = holdUntilCommitted && AcknowledgeAfterCommit;
+        Add(new MqttStoreChange.OutboxEntrySaved(session.ClientId, Stored(entry)) { Live = entry.AwaitingCommit ? entry : null, LiveSession = session });
+    }
+
+    /// <summary>An entry left a stored session's outbox; the message body goes with its last entry.</summary>
+    public void Removed(MqttSession session, OutboundMessage entry)
+    {
+        Add(new MqttStoreChange.OutboxEntryRemoved(session.ClientId, entry.Sequence));
+        Released(entry.Message);
+    }
+
+    /// <summary>One reference to a stored message body is gone (its entry was removed, or its session ended).</summary>
+    public void Released(MqttApplicationMessage message)
+    {
+        lock (message)
+        {
+            if (message.StoreReferences > 0 && --message.StoreReferences == 0)
+            {
+                Add(new MqttStoreChange.MessageRemoved(message.StoreId));
+                message.StoreId = 0;
+            }
+        }
+    }
+
+    /// <summary>A message as a store sees it, with its expiry as an absolute time.</summary>
+    public MqttStoredMessage Stored(MqttApplicationMessage message, long id) => new(id, message, ExpiresAt(message));
+
+    private MqttStoredOutboxEntry Stored(OutboundMessage entry) =>
+        new(entry.Sequence, Stored(entry.Message, entry.Message.StoreId), entry.QoS, entry.Retain, entry.SubscriptionIds, entry.PacketId, entry.Released);
+
+    /// <summary>When the message's Message Expiry Interval ends, as an absolute time that survives a restart.</summary>
+    public DateTimeOffset? ExpiresAt(MqttApplicationMessage message) =>
+        message.RemainingExpiry(_time) is { } seconds ? _time.GetUtcNow().AddSeconds(seconds) : null;
+
+    private async Task RunAsync()
+    {
+        var batch = new List<MqttStoreChange>();
+        var callbacks = new List<Action<bool>>();
+        var reader = _work.Reader;
+        var periodic = !AcknowledgeAfterCommit && _store.CommitInterval > TimeSpan.Zero;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            if (periodic && !reader.Completion.IsCompleted)
+            {
+                // Write-behind: gather an interval's changes into one commit.
+                await Task.Delay(_store.CommitInterval, _time).ConfigureAwait(false);
+            }
+
+            while (batch.Count < MaxBatch && reader.TryRead(out var work))
+            {
+                if (work.Change is { } change)
+                {
+                    batch.Add(change);
+                }
+                else
+                {
+                    callbacks.Add(work.Callback!);
+                }
+            }
+
+            var committed = await CommitAsync(batch).ConfigureAwait(false);
+            foreach (var change in batch)
+            {
+                if (change is MqttStoreChange.OutboxEntrySaved { Live: { } entry, LiveSession: { } session })
+                {
+                    session.CommitCompleted(entry);
+                }
+            }
+
+            foreach (var callback in callbacks)
+            {
+                callback(committed);
+            }
+
+            batch.Clear();
+            callbacks.Clear();
+        }
+    }
+
+    private async Task<bool> CommitAsync(List<MqttStoreChange> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return true; // Callbacks alone: what they wait for was in earlier batches, which were committed.
+        }
+
+        try
+        {
+            await _store.CommitAsync(batch, CancellationToken.None).ConfigureAwait(false);
+            if (LastFailure is not null)
+            {
+                LogCommitRecovered(_logger);
+            }
+
+            LastFailure = null;
+            Commits++;
+            return true;
+        }
+        catch (Exception e)
+        {
+            // Never acknowledged: the publishers concerned get 0x80 or are disconnected; the rest goes on from memory.
+            LastFailure = e.Message;
+            LogCommitFailed(_logger, e, batch.Count);
+            return false;
+        }
+    }
+
+    private readonly record struct StoreWork(MqttStoreChange? Change, Action<bool>? Callback);
+
+    [LoggerMessage(300, LogLevel.Error, "The session store failed to commit {Count} changes; the messages concerned are not acknowledged.")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(301, LogLevel.Information, "The session store commits again.")]
+    private static partial void LogCommitRecovered(ILogger logger);
+}
