@@ -178,6 +178,35 @@ public class ServerApiTests
         Assert.Equal(20, hook.Drops);
     }
 
+    [Fact]
+    public async Task GetRemainingExpiry_of_a_retained_message_counts_down_by_the_broker_clock_to_zero()
+    {
+        await using var harness = new BrokerHarness();
+        await harness.Broker.PublishAsync(new MqttApplicationMessage
+        {
+            Topic = "t", Payload = "m"u8.ToArray(), Retain = true, Properties = new MqttProperties { MessageExpiryInterval = 60 },
+        });
+        await harness.Broker.PublishAsync(new MqttApplicationMessage { Topic = "forever", Payload = "m"u8.ToArray(), Retain = true });
+        var retained = harness.Broker.RetainedMessages.Get("t")!;
+
+        Assert.Equal(60u, harness.Broker.GetRemainingExpiry(retained));
+        harness.Time.Advance(TimeSpan.FromSeconds(45));
+        Assert.Equal(15u, harness.Broker.GetRemainingExpiry(retained));
+        harness.Time.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(0u, harness.Broker.GetRemainingExpiry(retained));
+        Assert.Null(harness.Broker.GetRemainingExpiry(harness.Broker.RetainedMessages.Get("forever")!));
+    }
+
+    [Fact]
+    public async Task Uptime_is_the_broker_clock_since_StartedAt()
+    {
+        await using var harness = new BrokerHarness();
+        Assert.Equal(TimeSpan.Zero, harness.Broker.Uptime);
+        harness.Time.Advance(TimeSpan.FromMinutes(90));
+        Assert.Equal(TimeSpan.FromMinutes(90), harness.Broker.Uptime);
+        Assert.Equal(harness.Time.GetUtcNow(), harness.Broker.StartedAt + harness.Broker.Uptime);
+    }
+
     private sealed class YieldingDropHook : IMqttHook
     {
         private int _drops;

@@ -117,7 +117,7 @@ internal static partial class AdminEndpoints
     /// <summary>The API's view of a retained message; <see langword="null"/> once it has expired, as no subscriber would get it then.</summary>
     private static AdminRetainedMessage? Retained(MqttBroker broker, MqttApplicationMessage message)
     {
-        var remaining = message.RemainingExpiry(broker.TimeProvider);
+        var remaining = broker.GetRemainingExpiry(message);
         return remaining == 0 ? null : AdminMapper.ToRetained(message, remaining);
     }
 

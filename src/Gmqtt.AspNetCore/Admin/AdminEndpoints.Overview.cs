@@ -31,7 +31,7 @@ internal static partial class AdminEndpoints
         return TypedResults.Ok(new AdminOverview(
             Version,
             broker.StartedAt,
-            (broker.TimeProvider.GetUtcNow() - broker.StartedAt).TotalSeconds,
+            broker.Uptime.TotalSeconds,
             statistics.Connections,
             statistics.Sessions,
             statistics.OfflineSessions,

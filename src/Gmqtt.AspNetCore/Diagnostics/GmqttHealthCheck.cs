@@ -22,7 +22,7 @@ internal sealed class GmqttHealthCheck(MqttBroker broker, GmqttMarkerService mar
         var data = new Dictionary<string, object>
         {
             ["listeners"] = listeners,
-            ["uptimeSeconds"] = (long)(broker.TimeProvider.GetUtcNow() - broker.StartedAt).TotalSeconds,
+            ["uptimeSeconds"] = (long)broker.Uptime.TotalSeconds,
             ["connections"] = statistics.Connections,
             ["sessions"] = statistics.Sessions,
             ["offlineSessions"] = statistics.OfflineSessions,

@@ -70,4 +70,67 @@ public static class GmqttServiceCollectionExtensions
         builder.Services.AddSingleton(hook);
         return builder;
     }
+
+    /// <summary>
+    /// Replaces the in-memory retained message store with <typeparamref name="TStore"/>, a singleton resolved from DI.
+    /// A type added as both stores is one instance.
+    /// </summary>
+    public static IGmqttBuilder AddRetainedMessageStore<TStore>(this IGmqttBuilder builder)
+        where TStore : class, IMqttRetainedMessageStore => builder.ReplaceStore<IMqttRetainedMessageStore, TStore>();
+
+    /// <summary>Replaces the in-memory retained message store with <paramref name="store"/>.</summary>
+    public static IGmqttBuilder AddRetainedMessageStore(this IGmqttBuilder builder, IMqttRetainedMessageStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return builder.ReplaceStore(ServiceDescriptor.Singleton(store));
+    }
+
+    /// <summary>Replaces the in-memory retained message store with the singleton <paramref name="factory"/> creates.</summary>
+    public static IGmqttBuilder AddRetainedMessageStore(this IGmqttBuilder builder, Func<IServiceProvider, IMqttRetainedMessageStore> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return builder.ReplaceStore(ServiceDescriptor.Singleton(factory));
+    }
+
+    /// <summary>
+    /// Replaces the in-memory session store with <typeparamref name="TStore"/>, a singleton resolved from DI.
+    /// A type added as both stores is one instance.
+    /// </summary>
+    public static IGmqttBuilder AddSessionStore<TStore>(this IGmqttBuilder builder)
+        where TStore : class, IMqttSessionStore => builder.ReplaceStore<IMqttSessionStore, TStore>();
+
+    /// <summary>Replaces the in-memory session store with <paramref name="store"/>.</summary>
+    public static IGmqttBuilder AddSessionStore(this IGmqttBuilder builder, IMqttSessionStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return builder.ReplaceStore(ServiceDescriptor.Singleton(store));
+    }
+
+    /// <summary>Replaces the in-memory session store with the singleton <paramref name="factory"/> creates.</summary>
+    public static IGmqttBuilder AddSessionStore(this IGmqttBuilder builder, Func<IServiceProvider, IMqttSessionStore> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return builder.ReplaceStore(ServiceDescriptor.Singleton(factory));
+    }
+
+    /// <summary>
+    /// <typeparamref name="TStore"/> is registered as itself and the store service forwards to it, so a type that
+    /// implements both store interfaces is one instance.
+    /// </summary>
+    private static IGmqttBuilder ReplaceStore<TService, TStore>(this IGmqttBuilder builder)
+        where TService : class
+        where TStore : class, TService
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<TStore>();
+        return builder.ReplaceStore(ServiceDescriptor.Singleton<TService>(sp => sp.GetRequiredService<TStore>()));
+    }
+
+    /// <summary>AddGmqtt registered the default with TryAdd; this takes its place (a store registered before AddGmqtt too).</summary>
+    private static IGmqttBuilder ReplaceStore(this IGmqttBuilder builder, ServiceDescriptor store)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(store);
+        return builder;
+    }
 }

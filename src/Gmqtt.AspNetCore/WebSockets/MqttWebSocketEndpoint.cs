@@ -1,6 +1,6 @@
 using System.IO.Pipelines;
 using System.Net.WebSockets;
-using Gmqtt.Broker;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,24 +38,31 @@ internal static class MqttWebSocketEndpoint
         }
 
         var broker = context.RequestServices.GetRequiredService<MqttBroker>();
+        var time = context.RequestServices.GetRequiredService<TimeProvider>();
         using var socket = await context.WebSockets.AcceptWebSocketAsync(subProtocol).ConfigureAwait(false);
         var input = new Pipe(new PipeOptions(useSynchronizationContext: false));
         var output = new Pipe(new PipeOptions(useSynchronizationContext: false));
-        var transport = new DuplexPipe(input.Reader, output.Writer);
         var certificate = context.Features.Get<ITlsConnectionFeature>()?.ClientCertificate;
-        var info = new MqttConnectionInfo(context.Request.IsHttps ? "wss" : "ws", RemoteEndPoint(context), null, certificate);
+
+        // The broker's public entry point takes a ConnectionContext, as Kestrel's TCP connections are; this one holds
+        // the WebSocket's pipes and the peer. Its id is the request's: HTTP/2 carries several WebSockets on one connection.
+        await using var connection = new DefaultConnectionContext(context.TraceIdentifier)
+        {
+            Transport = new DuplexPipe(input.Reader, output.Writer),
+            RemoteEndPoint = RemoteEndPoint(context),
+        };
 
         using var aborted = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var receiving = ReceiveAsync(socket, input.Writer, aborted.Token);
         var sending = SendAsync(socket, output.Reader, aborted.Token);
-        await broker.RunConnectionAsync(transport, info, aborted.Token).ConfigureAwait(false);
+        await broker.RunConnectionAsync(connection, context.Request.IsHttps ? "wss" : "ws", certificate, aborted.Token).ConfigureAwait(false);
 
         // The broker is done with the connection: finish sending (ending with our Close frame), wait a bounded time
         // for the peer's Close frame [RFC 6455 5.5.1], then stop receiving. Cancelling the receive aborts the
         // socket, and an abort right away could drop what was just sent (a refusing CONNACK) before it left.
         await output.Writer.CompleteAsync().ConfigureAwait(false);
         await sending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await receiving.WaitAsync(CloseHandshakeTimeout, broker.TimeProvider).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await receiving.WaitAsync(CloseHandshakeTimeout, time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await aborted.CancelAsync().ConfigureAwait(false);
         await receiving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }

@@ -91,6 +91,17 @@ public sealed partial class MqttBroker
     }
 
     /// <summary>
+    /// The seconds left of a routed message's MQTT 5.0 Message Expiry Interval, by the broker's clock: <see langword="null"/>
+    /// when it has none, 0 once it has expired (the broker then no longer delivers it). For a message the broker has
+    /// received or published, such as one read from <see cref="RetainedMessages"/>.
+    /// </summary>
+    public uint? GetRemainingExpiry(MqttApplicationMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message.RemainingExpiry(TimeProvider);
+    }
+
+    /// <summary>
     /// Records a subscription in its session, the topic tree and the session store (SUBSCRIBE and the API alike).
     /// Returns false when it replaced one to the same filter.
     /// </summary>

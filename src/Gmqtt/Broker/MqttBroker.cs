@@ -74,8 +74,14 @@ public sealed partial class MqttBroker
     /// <summary>When the broker was created.</summary>
     public DateTimeOffset StartedAt { get; }
 
+    /// <summary>How long ago the broker was created, by the clock it runs on (the one given to the constructor).</summary>
+    public TimeSpan Uptime => TimeProvider.GetUtcNow() - StartedAt;
+
     /// <summary>The retained message store.</summary>
     public IMqttRetainedMessageStore RetainedMessages { get; }
+
+    /// <summary>The session store the broker reports session events to, e.g. for a health check to probe (<see cref="IMqttStorageProbe"/>).</summary>
+    public IMqttSessionStore SessionStore { get; }
 
     /// <summary>Number of open MQTT connections (CONNECT accepted or not yet received).</summary>
     public int ConnectionCount => _connections.Count;
@@ -96,8 +102,6 @@ public sealed partial class MqttBroker
     internal MqttHookRunner Hooks { get; }
 
     internal MqttBrokerMetrics Metrics { get; }
-
-    internal IMqttSessionStore SessionStore { get; }
 
     internal TimeProvider TimeProvider { get; }
 

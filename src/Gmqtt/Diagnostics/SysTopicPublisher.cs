@@ -85,7 +85,7 @@ internal sealed class SysTopicPublisher : IDisposable
         var elapsed = publisher?.Elapsed() ?? 0;
 
         yield return (Prefix + "version", $"gmqtt version {MqttBroker.Version}");
-        yield return (Prefix + "uptime", broker is null ? "" : $"{(long)(broker.TimeProvider.GetUtcNow() - broker.StartedAt).TotalSeconds} seconds");
+        yield return (Prefix + "uptime", broker is null ? "" : $"{(long)broker.Uptime.TotalSeconds} seconds");
 
         var online = statistics is null ? 0 : statistics.Sessions - statistics.OfflineSessions;
         yield return (Prefix + "clients/connected", Format(online));

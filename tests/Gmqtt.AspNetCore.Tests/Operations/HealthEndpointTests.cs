@@ -4,7 +4,6 @@ using Gmqtt.AspNetCore.Hosting;
 using Gmqtt.AspNetCore.Tests.Infrastructure;
 using Gmqtt.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using MQTTnet.Formatter;
@@ -66,7 +65,7 @@ public class HealthEndpointTests(OperationsServerFixture server) : IClassFixture
     [Fact]
     public async Task A_store_failing_its_probe_makes_the_check_Degraded()
     {
-        await using var services = Services(s => s.Replace(ServiceDescriptor.Singleton<IMqttSessionStore, FailingSessionStore>()));
+        await using var services = Services(gmqtt => gmqtt.AddSessionStore<FailingSessionStore>());
         services.GetRequiredService<GmqttMarkerService>().AddListener("tcp test");
 
         var report = await services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
@@ -85,12 +84,12 @@ public class HealthEndpointTests(OperationsServerFixture server) : IClassFixture
         Assert.Equal(0, report.Entries["gmqtt"].Data["connections"]);
     }
 
-    private static ServiceProvider Services(Action<IServiceCollection>? configure = null)
+    private static ServiceProvider Services(Action<IGmqttBuilder>? configure = null)
     {
         var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddGmqtt(configure: o => o.SysInterval = TimeSpan.Zero);
+        var gmqtt = services.AddGmqtt(configure: o => o.SysInterval = TimeSpan.Zero);
         services.AddHealthChecks().AddGmqtt();
-        configure?.Invoke(services);
+        configure?.Invoke(gmqtt);
         return services.BuildServiceProvider();
     }
 
