@@ -42,6 +42,7 @@ public static class GmqttServer
         var broker = builder.Services.AddGmqtt(gmqtt)
             .AddHook<ConfigurationAuthHook>()
             .AddHook<ConfigurationAclHook>();
+        builder.AddStorage(broker);
         var admin = builder.AddAdmin();
         if (admin.Enabled)
         {

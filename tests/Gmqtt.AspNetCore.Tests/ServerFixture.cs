@@ -15,6 +15,12 @@ public class ServerFixture : IAsyncLifetime
 
     public WebApplication App { get; private set; } = null!;
 
+    /// <summary>
+    /// The sample's default SQLite session store, in a folder of this fixture's own (fixtures run in parallel, and a
+    /// store file is held by one broker at a time).
+    /// </summary>
+    public string StorageDirectory { get; } = Directory.CreateTempSubdirectory("gmqtt-store-").FullName;
+
     public ServerEndpoints Endpoints => App.Services.GetRequiredService<ServerEndpoints>();
 
     public MqttBroker Broker => App.Services.GetRequiredService<MqttBroker>();
@@ -28,6 +34,7 @@ public class ServerFixture : IAsyncLifetime
             "--Kestrel:Endpoints:Http:Url=http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Warning",
             $"--Gmqtt:Admin:ApiKey={AdminApiKey}",
+            $"--Gmqtt:Storage:Path={Path.Combine(StorageDirectory, "gmqtt.db")}",
             .. ExtraArgs,
         ];
         App = GmqttServer.Build(args);
@@ -38,5 +45,6 @@ public class ServerFixture : IAsyncLifetime
     {
         await App.StopAsync();
         await App.DisposeAsync();
+        Directory.Delete(StorageDirectory, recursive: true);
     }
 }

@@ -103,20 +103,12 @@ public class StoreRegistrationTests
 
         public IReadOnlyList<MqttApplicationMessage> Match(string filter) => [.. Retained.Values.Where(m => MqttTopic.Matches(m.Topic, filter))];
 
-        public void SessionCreated(string clientId, MqttProtocolVersion version) { }
+        public MqttStoreDurability Durability => MqttStoreDurability.None;
 
-        public void SessionRemoved(string clientId) { }
+        public TimeSpan CommitInterval => TimeSpan.Zero;
 
-        public void SubscriptionAdded(string clientId, MqttTopicFilter filter) { }
+        public ValueTask<MqttStoreSnapshot> LoadAsync(CancellationToken cancellationToken) => ValueTask.FromResult(MqttStoreSnapshot.Empty);
 
-        public void SubscriptionRemoved(string clientId, string filter) { }
-
-        public void MessageQueued(string clientId, MqttApplicationMessage message, MqttQualityOfService qos) { }
-
-        public void MessageInflight(string clientId, ushort packetId) { }
-
-        public void MessageAcknowledged(string clientId, ushort packetId) { }
-
-        public void InboundQoS2Changed(string clientId, ushort packetId, bool pending) { }
+        public ValueTask CommitAsync(IReadOnlyList<MqttStoreChange> changes, CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 }

@@ -35,12 +35,22 @@ internal sealed class GmqttHealthCheck(MqttBroker broker, GmqttMarkerService mar
             return new HealthCheckResult(context.Registration.FailureStatus, "The MQTT broker is stopping or stopped.", data: data);
         }
 
+        if (!broker.IsReady)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, "The MQTT broker is loading its session store.", data: data);
+        }
+
         if (listeners.Length == 0)
         {
             return new HealthCheckResult(context.Registration.FailureStatus, "No MQTT listener: call UseMqtt() on a Kestrel endpoint or app.MapMqtt().", data: data);
         }
 
         var failures = new List<string>();
+        if (broker.StorageFailure is { } commitFailure)
+        {
+            failures.Add($"session store: the last commit failed: {commitFailure}");
+        }
+
         await ProbeAsync("retained message store", broker.RetainedMessages, failures, cancellationToken).ConfigureAwait(false);
         await ProbeAsync("session store", broker.SessionStore, failures, cancellationToken).ConfigureAwait(false);
         if (failures.Count > 0)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 namespace Gmqtt.AspNetCore.Hosting;
 
 /// <summary>
-/// Stops the broker with the host, before the web server stops: clients are disconnected (and their close hooks
+/// Starts the broker (loads its session store) before the listeners start, and stops it with the host, before the web server stops: clients are disconnected (and their close hooks
 /// run) while the host's shutdown timeout still applies, so Kestrel then finds no MQTT connection to wait for.
 /// </summary>
 /// <remarks>
@@ -13,7 +13,9 @@ namespace Gmqtt.AspNetCore.Hosting;
 /// </remarks>
 internal sealed class GmqttHostedService(MqttBroker broker) : IHostedLifecycleService
 {
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    // Before any hosted service starts, so Kestrel accepts no MQTT connection until the session store is loaded; a
+    // store that cannot be read fails the start with its message.
+    public Task StartingAsync(CancellationToken cancellationToken) => broker.StartAsync(cancellationToken);
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

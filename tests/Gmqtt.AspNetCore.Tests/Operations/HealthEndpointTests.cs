@@ -98,20 +98,12 @@ public class HealthEndpointTests(OperationsServerFixture server) : IClassFixture
     {
         public ValueTask ProbeAsync(CancellationToken cancellationToken) => throw new IOException("database unreachable");
 
-        public void SessionCreated(string clientId, Gmqtt.Protocol.MqttProtocolVersion version) { }
+        public MqttStoreDurability Durability => MqttStoreDurability.None;
 
-        public void SessionRemoved(string clientId) { }
+        public TimeSpan CommitInterval => TimeSpan.Zero;
 
-        public void SubscriptionAdded(string clientId, Gmqtt.Protocol.MqttTopicFilter filter) { }
+        public ValueTask<MqttStoreSnapshot> LoadAsync(CancellationToken cancellationToken) => ValueTask.FromResult(MqttStoreSnapshot.Empty);
 
-        public void SubscriptionRemoved(string clientId, string filter) { }
-
-        public void MessageQueued(string clientId, MqttApplicationMessage message, Gmqtt.Protocol.MqttQualityOfService qos) { }
-
-        public void MessageInflight(string clientId, ushort packetId) { }
-
-        public void MessageAcknowledged(string clientId, ushort packetId) { }
-
-        public void InboundQoS2Changed(string clientId, ushort packetId, bool pending) { }
+        public ValueTask CommitAsync(IReadOnlyList<MqttStoreChange> changes, CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 }
