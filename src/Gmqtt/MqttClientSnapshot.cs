@@ -21,6 +21,10 @@ namespace Gmqtt;
 /// <param name="MessagesSent">PUBLISH packets sent on the live connection (0 when offline).</param>
 /// <param name="BytesReceived">MQTT bytes received on the live connection (0 when offline).</param>
 /// <param name="BytesSent">MQTT bytes sent on the live connection (0 when offline).</param>
+/// <param name="PendingRetainedMessages">
+/// Retained messages owed to new subscriptions and not sent yet. Not in <paramref name="QueuedMessages"/>: they are
+/// taken from the retained store as the client can receive them, and no queue limit applies to them.
+/// </param>
 public sealed record MqttClientSnapshot(
     string ClientId,
     bool Connected,
@@ -38,4 +42,5 @@ public sealed record MqttClientSnapshot(
     long MessagesReceived,
     long MessagesSent,
     long BytesReceived,
-    long BytesSent);
+    long BytesSent,
+    int PendingRetainedMessages);

@@ -163,6 +163,7 @@ public sealed partial class MqttBroker
             traffic.MessagesReceived,
             traffic.MessagesSent,
             traffic.BytesReceived,
-            traffic.BytesSent);
+            traffic.BytesSent,
+            session.PendingRetainedCount);
     }
 }

@@ -360,7 +360,11 @@ public sealed partial class MqttBroker
         return -1;
     }
 
-    /// <summary>Queues the retained messages matching a new subscription, with RETAIN set.</summary>
+    /// <summary>
+    /// Hands the retained messages matching a new subscription to its session as a <see cref="RetainedStream"/>: the
+    /// write loop takes them as the client's window and socket allow. Queued at once instead, as many as the store
+    /// holds, they would overflow the session's queue and be dropped.
+    /// </summary>
     internal void DeliverRetained(Subscription subscription)
     {
         if (MqttTopic.IsShared(subscription.Filter))
@@ -368,25 +372,19 @@ public sealed partial class MqttBroker
             return; // Only a new non-shared subscription gets them (MQTT 5.0 section 3.3.1.3).
         }
 
-        foreach (var retained in RetainedMessages.Match(subscription.Filter))
+        var matched = RetainedMessages.Match(subscription.Filter);
+        foreach (var retained in matched)
         {
-            if (retained.RemainingExpiry(TimeProvider) == 0)
+            if (retained.Properties?.MessageExpiryInterval is not null && retained.RemainingExpiry(TimeProvider) == 0)
             {
-                // A retained message whose Message Expiry Interval has passed is no longer sent (section 3.3.2.3.3).
+                // Expired (section 3.3.2.3.3): the stream skips it; the store is cleaned here as nothing else sweeps it.
                 RetainedMessages.Remove(retained.Topic);
-                continue;
             }
+        }
 
-            var qos = (MqttQualityOfService)Math.Min((byte)retained.QoS, (byte)subscription.QoS);
-            if (subscription.Session.Enqueue(new OutboundMessage(retained, qos, retain: true, subscription.SubscriptionIds), out var evicted) is { } dropped)
-            {
-                CountDrop(dropped);
-            }
-
-            if (evicted is not null)
-            {
-                CountDrop(MqttDropReason.QueueFull);
-            }
+        if (matched.Count > 0)
+        {
+            subscription.Session.AddRetainedStream(new RetainedStream(subscription.Filter, matched, subscription.QoS, subscription.SubscriptionIds));
         }
     }
 

@@ -6,7 +6,7 @@ namespace Gmqtt.Broker;
 
 /// <summary>
 /// The state the standard keeps per client identifier: subscriptions, queued and in-flight QoS 1/2 messages,
-/// inbound QoS 2 identifiers. It outlives connections when Clean Session is 0. All mutable state is guarded by
+/// inbound QoS 2 identifiers, and the retained messages still owed to new subscriptions. It outlives connections when Clean Session is 0. All mutable state is guarded by
 /// the session's own lock, never a global one; routing to one session never waits on another.
 /// </summary>
 internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
@@ -17,6 +17,8 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     private Dictionary<ushort, OutboundMessage>? _inflight;
     private HashSet<ushort>? _inboundQoS2;
     private Dictionary<string, Subscription>? _subscriptions;
+    private Queue<RetainedStream>? _retained;
+    private bool _retainedFirst;
     private ushort _lastPacketId;
     private long _sequence;
 
@@ -61,6 +63,18 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
             lock (Gate)
             {
                 return _queue?.Count ?? 0;
+            }
+        }
+    }
+
+    /// <summary>Retained messages of new subscriptions not sent yet (<see cref="RetainedStream"/>); not in <see cref="QueuedCount"/>.</summary>
+    public int PendingRetainedCount
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _retained?.Sum(static s => s.Remaining) ?? 0;
             }
         }
     }
@@ -115,11 +129,45 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
         }
     }
 
+    /// <summary>
+    /// Removes a subscription and the unsent rest of its retained messages: MQTT lets the server either finish or
+    /// stop them (section 3.10.4), and stopping spares the client messages it no longer wants.
+    /// </summary>
     public bool RemoveSubscription(string filter)
     {
         lock (Gate)
         {
+            RemoveRetainedStream(filter);
             return _subscriptions?.Remove(filter) ?? false;
+        }
+    }
+
+    /// <summary>
+    /// Adds the retained messages of a new subscription, sent as the in-flight window and the socket allow. One
+    /// still pending for the same filter is replaced, so that re-subscribing does not send them twice.
+    /// </summary>
+    public void AddRetainedStream(RetainedStream stream)
+    {
+        MqttConnection? connection;
+        lock (Gate)
+        {
+            connection = Connection;
+            RemoveRetainedStream(stream.Filter);
+            (_retained ??= new Queue<RetainedStream>()).Enqueue(stream);
+            // The next write round starts with it: retained messages that fit in one round go before anything routed
+            // after the subscription, as clients expect; after that, rounds alternate (TakeSendable).
+            _retainedFirst = true;
+        }
+
+        connection?.SignalWriter();
+    }
+
+    private void RemoveRetainedStream(string filter)
+    {
+        if (_retained is { } streams && streams.Any(s => s.Filter == filter))
+        {
+            var kept = streams.Where(s => s.Filter != filter).ToArray();
+            _retained = kept.Length == 0 ? null : new Queue<RetainedStream>(kept);
         }
     }
 
@@ -166,67 +214,169 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     }
 
     /// <summary>
-    /// Moves queued messages into <paramref name="batch"/> while the in-flight window allows, in queue order.
-    /// QoS 1/2 messages get a packet identifier and enter the in-flight set; a QoS 0 message behind a full window
-    /// waits too, so that messages are never reordered [MQTT-4.6.0-6]. Messages whose MQTT 5.0 Message Expiry
-    /// Interval has passed are not sent [MQTT-3.3.2-5]; they go to <paramref name="expired"/>.
+    /// Moves sendable messages into <paramref name="batch"/>, up to <paramref name="maxBatch"/>: from the queue and
+    /// from the pending retained streams, alternating which goes first each round so that a large retained stream
+    /// and a busy queue share the link and neither waits for the other to drain. Each source keeps its own order.
     /// </summary>
     public void TakeSendable(List<OutboundMessage> batch, int maxBatch, TimeProvider time, ref List<OutboundMessage>? expired)
     {
         lock (Gate)
         {
-            if (_queue is not { } queue)
+            var retainedFirst = _retainedFirst;
+            _retainedFirst = !retainedFirst;
+            if (retainedFirst)
+            {
+                TakeFromRetained(batch, maxBatch, time);
+            }
+
+            TakeFromQueue(batch, maxBatch, time, ref expired);
+            if (!retainedFirst)
+            {
+                TakeFromRetained(batch, maxBatch, time);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves queued messages into <paramref name="batch"/> while the in-flight window allows, in queue order.
+    /// QoS 1/2 messages get a packet identifier and enter the in-flight set; a QoS 0 message behind a full window
+    /// waits too, so that messages are never reordered [MQTT-4.6.0-6]. Messages whose MQTT 5.0 Message Expiry
+    /// Interval has passed are not sent [MQTT-3.3.2-5]; they go to <paramref name="expired"/>.
+    /// </summary>
+    private void TakeFromQueue(List<OutboundMessage> batch, int maxBatch, TimeProvider time, ref List<OutboundMessage>? expired)
+    {
+        if (_queue is not { } queue)
+        {
+            return;
+        }
+
+        while (batch.Count < maxBatch && queue.TryPeek(out var next))
+        {
+            if (next.AwaitingCommit)
+            {
+                return; // Not committed yet: neither it nor anything behind it goes out before it is.
+            }
+
+            if (next.Message.Properties?.MessageExpiryInterval is not null && next.Message.RemainingExpiry(time) == 0)
+            {
+                queue.Dequeue();
+                (expired ??= []).Add(next);
+                if (next.QoS > MqttQualityOfService.AtMostOnce)
+                {
+                    Journal?.Removed(this, next);
+                }
+
+                continue;
+            }
+
+            if (next.QoS > MqttQualityOfService.AtMostOnce && next.PacketId == 0)
+            {
+                if (InflightFull)
+                {
+                    return;
+                }
+
+                EnterInflight(next);
+                if (next.QoS == MqttQualityOfService.ExactlyOnce && Journal is { } journal)
+                {
+                    // QoS 2: the packet identifier is committed before the PUBLISH goes out, so that a re-send after a
+                    // crash carries the same one and the client does not take it for a new message.
+                    journal.Updated(this, next, holdUntilCommitted: true);
+                    if (next.AwaitingCommit)
+                    {
+                        return; // Stays at the head of the queue until CommitCompleted.
+                    }
+                }
+            }
+
+            queue.Dequeue();
+            batch.Add(next);
+        }
+    }
+
+    /// <summary>
+    /// Moves retained messages of the pending streams into <paramref name="batch"/>, oldest stream first and each
+    /// in its order, as <see cref="TakeFromQueue"/> does for the queue. A message whose Message Expiry Interval has
+    /// passed is skipped: it is no longer retained (section 3.3.2.3.3), so it was never owed and is not a drop.
+    /// </summary>
+    private void TakeFromRetained(List<OutboundMessage> batch, int maxBatch, TimeProvider time)
+    {
+        if (_retainedHeld is { } held)
+        {
+            if (held.AwaitingCommit)
             {
                 return;
             }
 
-            while (batch.Count < maxBatch && queue.TryPeek(out var next))
+            _retainedHeld = null;
+            batch.Add(held);
+        }
+
+        while (batch.Count < maxBatch && _retained is { } streams)
+        {
+            var stream = streams.Peek();
+            if (stream.Remaining == 0)
             {
-                if (next.AwaitingCommit)
+                streams.Dequeue();
+                if (streams.Count == 0)
                 {
-                    return; // Not committed yet: neither it nor anything behind it goes out before it is.
+                    _retained = null; // Most sessions have none: keep them small.
                 }
 
-                if (next.Message.Properties?.MessageExpiryInterval is not null && next.Message.RemainingExpiry(time) == 0)
-                {
-                    queue.Dequeue();
-                    (expired ??= []).Add(next);
-                    if (next.QoS > MqttQualityOfService.AtMostOnce)
-                    {
-                        Journal?.Removed(this, next);
-                    }
+                continue;
+            }
 
-                    continue;
-                }
+            var message = stream.Messages[stream.Next];
+            if (message.Properties?.MessageExpiryInterval is not null && message.RemainingExpiry(time) == 0)
+            {
+                stream.Next++;
+                continue;
+            }
 
-                if (next.QoS > MqttQualityOfService.AtMostOnce && next.PacketId == 0)
+            // Sent with RETAIN 1 [MQTT-3.3.1-8] (3.1.1: [MQTT-3.3.1-6]) at the lower QoS [MQTT-3.8.4-8].
+            var qos = (MqttQualityOfService)Math.Min((byte)message.QoS, (byte)stream.QoS);
+            if (qos > MqttQualityOfService.AtMostOnce && InflightFull)
+            {
+                return;
+            }
+
+            var next = new OutboundMessage(message, qos, retain: true, stream.SubscriptionIds);
+            stream.Next++;
+            if (qos > MqttQualityOfService.AtMostOnce)
+            {
+                EnterInflight(next);
+                if (Journal is { } journal)
                 {
-                    var inflight = _inflight ??= [];
-                    if (inflight.Count >= InflightLimit)
+                    // A stored session keeps it from here on. QoS 1 goes out at once (a re-delivery after a crash is what
+                    // QoS 1 allows); QoS 2 waits for its packet identifier's commit, and the stream waits behind it.
+                    journal.Enqueued(this, next);
+                    next.AwaitingCommit &= qos == MqttQualityOfService.ExactlyOnce;
+                    if (next.AwaitingCommit)
                     {
+                        _retainedHeld = next;
                         return;
                     }
-
-                    next.PacketId = NextPacketId(inflight);
-                    next.Sequence = next.Sequence == 0 ? ++_sequence : Math.Max(next.Sequence, _sequence);
-                    _sequence = next.Sequence;
-                    inflight.Add(next.PacketId, next);
-                    if (next.QoS == MqttQualityOfService.ExactlyOnce && Journal is { } journal)
-                    {
-                        // QoS 2: the packet identifier is committed before the PUBLISH goes out, so that a re-send after a
-                        // crash carries the same one and the client does not take it for a new message.
-                        journal.Updated(this, next, holdUntilCommitted: true);
-                        if (next.AwaitingCommit)
-                        {
-                            return; // Stays at the head of the queue until CommitCompleted.
-                        }
-                    }
                 }
-
-                queue.Dequeue();
-                batch.Add(next);
             }
+
+            batch.Add(next);
         }
+    }
+
+    /// <summary>A retained QoS 2 message of a stored session waiting for its packet identifier's commit; the streams wait behind it.</summary>
+    private OutboundMessage? _retainedHeld;
+
+    private bool InflightFull => _inflight?.Count >= InflightLimit;
+
+    /// <summary>Gives a QoS 1/2 message a packet identifier and an in-flight slot (the window has room).</summary>
+    private void EnterInflight(OutboundMessage message)
+    {
+        var inflight = _inflight ??= [];
+        message.PacketId = NextPacketId(inflight);
+        // A stored entry has its sequence since it was queued (unique over all sessions); keep the order either way.
+        message.Sequence = message.Sequence == 0 ? ++_sequence : Math.Max(message.Sequence, _sequence);
+        _sequence = message.Sequence;
+        inflight.Add(message.PacketId, message);
     }
 
     /// <summary>
@@ -415,11 +565,14 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            return [.. _queue ?? [], .. (IEnumerable<OutboundMessage>?)_inflight?.Values ?? []];
+            return [.. (_queue ?? []).Concat(_inflight?.Values ?? Enumerable.Empty<OutboundMessage>()).Distinct()];
         }
     }
 
-    /// <summary>Removes everything still queued or in flight (when the session ends) and returns it.</summary>
+    /// <summary>
+    /// Removes everything still queued or in flight (when the session ends) and returns it. Pending retained
+    /// streams are discarded and not returned: their messages stay in the retained store, nothing was lost.
+    /// </summary>
     public List<OutboundMessage> Clear()
     {
         lock (Gate)
@@ -432,10 +585,13 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
 
             if (_inflight is not null)
             {
-                dropped.AddRange(_inflight.Values);
+                // A QoS 2 entry waiting for its packet identifier's commit is in both the queue and the window.
+                dropped.AddRange(_inflight.Values.Where(m => !(_queue?.Contains(m) ?? false)));
             }
 
             _queue = null;
+            _retained = null;
+            _retainedHeld = null;
             _inflight = null;
             _inboundQoS2 = null;
             _subscriptions = null;

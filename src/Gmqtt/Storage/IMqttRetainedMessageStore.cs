@@ -18,6 +18,9 @@ public interface IMqttRetainedMessageStore
     /// <summary>The retained message of <paramref name="topic"/>, or <see langword="null"/>.</summary>
     MqttApplicationMessage? Get(string topic);
 
-    /// <summary>Every retained message whose topic matches <paramref name="filter"/>.</summary>
+    /// <summary>
+    /// Every retained message whose topic matches <paramref name="filter"/>. The broker keeps the list while it
+    /// sends it to a new subscriber, which may take a while: return a snapshot, not a view that changes.
+    /// </summary>
     IReadOnlyList<MqttApplicationMessage> Match(string filter);
 }
