@@ -62,7 +62,7 @@ public sealed partial class MqttBroker
         {
             if (Restored(retained) is { } message)
             {
-                RetainedMessages.Set(message);
+                ((JournaledRetainedMessageStore)RetainedMessages).Inner.Set(message); // Loaded, not changed: nothing to write back.
             }
         }
 
@@ -199,23 +199,6 @@ public sealed partial class MqttBroker
                 journal.Released(entry.Message);
             }
         }
-    }
-
-    /// <summary>
-    /// The retained store changed: written with the publisher's batch, except the broker's own <c>$SYS/broker</c>
-    /// values, which are rebuilt at start. Returns whether anything was written.
-    /// </summary>
-    private bool SaveRetained(MqttApplicationMessage message, bool cleared)
-    {
-        if (_storeWriter is not { } writer || IsBrokerSysTopic(message.Topic))
-        {
-            return false;
-        }
-
-        writer.Add(cleared
-            ? new MqttStoreChange.RetainedRemoved(message.Topic)
-            : new MqttStoreChange.RetainedSaved(writer.Stored(message, 0)));
-        return true;
     }
 
     /// <summary>Whether the topic is one of the broker's own <c>$SYS/broker</c> values.</summary>

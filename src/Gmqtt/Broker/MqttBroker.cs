@@ -58,6 +58,10 @@ public sealed partial class MqttBroker
         StartedAt = TimeProvider.GetUtcNow();
         _sys = Options.SysInterval > TimeSpan.Zero ? new SysTopicPublisher(this, Options.SysInterval) : null;
         _storeWriter = sessionStore.Durability == MqttStoreDurability.None ? null : new MqttStoreWriter(sessionStore, Logger, TimeProvider);
+        if (_storeWriter is not null)
+        {
+            RetainedMessages = new JournaledRetainedMessageStore(retainedMessages, _storeWriter);
+        }
         _ready = _storeWriter is null;
     }
 
@@ -201,14 +205,13 @@ public sealed partial class MqttBroker
             if (message.Payload.IsEmpty)
             {
                 // A zero-length retained payload clears the retained message [MQTT-3.3.1-10] and is not stored [MQTT-3.3.1-11].
-                RetainedMessages.Remove(message.Topic);
-                stored = SaveRetained(message, cleared: true);
+                stored = RetainedMessages.Remove(message.Topic) && _storeWriter is not null && !IsBrokerSysTopic(message.Topic);
             }
             else
             {
                 // A retained message replaces any earlier one on its topic [MQTT-3.3.1-5] (3.1.1: [MQTT-3.3.1-5]).
                 RetainedMessages.Set(message);
-                stored = SaveRetained(message, cleared: false);
+                stored = _storeWriter is not null && !IsBrokerSysTopic(message.Topic);
             }
         }
 
