@@ -25,7 +25,7 @@ public sealed partial class MqttBroker
 {
     private readonly ConcurrentDictionary<string, MqttSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<MqttConnection, byte> _connections = new();
-    private readonly SemaphoreSlim[] _clientIdGates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+    private readonly ClientIdLocks _clientIdLocks = new();
     private readonly Lock _stopping = new();
 
     [ThreadStatic]
@@ -380,11 +380,14 @@ public sealed partial class MqttBroker
     /// Session is 1 [MQTT-3.1.2-4] (3.1.1: [MQTT-3.1.2-6]), cancels a pending session expiry and delayed will
     /// [MQTT-3.1.3-9], and reports whether a session was present [MQTT-3.2.2-2].
     /// </summary>
+    /// <remarks>
+    /// Serialised per client identifier, so two CONNECTs with one identifier end with one attached connection; the
+    /// lock is the identifier's own (<see cref="ClientIdLocks"/>), so a slow teardown of the old connection holds up
+    /// no other identifier.
+    /// </remarks>
     internal async Task<(MqttSession Session, bool Present)> AttachSessionAsync(MqttConnection connection, string clientId, bool cleanStart, MqttProtocolVersion version, uint expiryInterval)
     {
-        var gate = ClientIdGate(clientId);
-        await gate.WaitAsync().ConfigureAwait(false);
-        try
+        using (await _clientIdLocks.AcquireAsync(clientId).ConfigureAwait(false))
         {
             if (_sessions.TryGetValue(clientId, out var existing) && existing.Connection is { } old && old != connection)
             {
@@ -419,14 +422,7 @@ public sealed partial class MqttBroker
 
             return (session, present);
         }
-        finally
-        {
-            gate.Release();
-        }
     }
-
-    private SemaphoreSlim ClientIdGate(string clientId) =>
-        _clientIdGates[(uint)StringComparer.Ordinal.GetHashCode(clientId) % (uint)_clientIdGates.Length];
 
     /// <summary>
     /// Cleanup after a connection closed: detach; end the session now when its expiry interval is 0, or schedule
@@ -480,18 +476,12 @@ public sealed partial class MqttBroker
 
     private async Task ExpireSessionAsync(MqttSession session)
     {
-        var gate = ClientIdGate(session.ClientId);
-        await gate.WaitAsync().ConfigureAwait(false);
-        try
+        using (await _clientIdLocks.AcquireAsync(session.ClientId).ConfigureAwait(false))
         {
             if (session.Connection is null)
             {
                 await EndSessionAsync(session, MqttSessionTerminationReason.Expired).ConfigureAwait(false);
             }
-        }
-        finally
-        {
-            gate.Release();
         }
     }
 
