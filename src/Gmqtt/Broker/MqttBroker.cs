@@ -152,7 +152,6 @@ public sealed partial class MqttBroker
             throw new ArgumentException($"'{message.Topic}' is not a valid topic name.", nameof(message));
         }
 
-        message.ReceivedTimestamp = TimeProvider.GetTimestamp();
         return PublishCoreAsync(message, client: null);
     }
 
@@ -167,11 +166,8 @@ public sealed partial class MqttBroker
     /// hooks do not see it (it is not a client's, and would reach them every few seconds). Reading <c>$SYS</c> is
     /// still under the subscribe hooks.
     /// </summary>
-    internal ValueTask<PublishResult> PublishSysAsync(MqttApplicationMessage message)
-    {
-        message.ReceivedTimestamp = TimeProvider.GetTimestamp();
-        return PublishAsync(message, client: null, runHooks: false);
-    }
+    internal ValueTask<PublishResult> PublishSysAsync(MqttApplicationMessage message) =>
+        PublishAsync(message, client: null, runHooks: false);
 
     internal async ValueTask<PublishResult> PublishAsync(MqttApplicationMessage message, MqttClientInfo? client, bool runHooks = true)
     {
@@ -186,6 +182,9 @@ public sealed partial class MqttBroker
             }
         }
 
+        // The Message Expiry Interval counts from now, after the hooks, which may have changed it; the queues and the
+        // retained store keep the absolute time.
+        message.StartExpiry(TimeProvider);
         if (message.Retain)
         {
             if (message.Payload.IsEmpty)
@@ -539,7 +538,6 @@ public sealed partial class MqttBroker
     /// </summary>
     private async Task PublishWillAsync(MqttClientInfo client, MqttApplicationMessage message)
     {
-        message.ReceivedTimestamp = TimeProvider.GetTimestamp();
         if (Hooks.HasHooks)
         {
             var context = new MqttWillContext { Client = client, Message = message };

@@ -417,7 +417,6 @@ internal sealed partial class MqttConnection
             SenderClientId = session.ClientId,
         };
 
-        message.ReceivedTimestamp = Time.GetTimestamp();
         var (code, reasonString) = CountLevels(message.Topic) > options.MaxTopicLevels ? new MqttBroker.PublishResult(MqttReasonCode.TopicNameInvalid)
             // "$" topics are the server's (section 4.7.2): no client may forge the broker's own $SYS/broker values.
             // The rest of $SYS is left to the hooks (an ACL may let an operator publish there).

@@ -168,7 +168,7 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
 
             while (batch.Count < maxBatch && queue.TryPeek(out var next))
             {
-                if (next.Message.Properties?.MessageExpiryInterval is not null && next.Message.RemainingExpiry(time) == 0)
+                if (next.Message.ExpiresAt is not null && next.Message.RemainingExpiry(time) == 0)
                 {
                     queue.Dequeue();
                     (expired ??= []).Add(next);
