@@ -39,6 +39,12 @@ internal sealed class TestHook : IMqttHook
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask OnSubscribedAsync(MqttClientInfo client, Protocol.MqttTopicFilter filter)
+    {
+        Events.Enqueue($"Subscribed:{client.ClientId}:{filter.Filter}");
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask OnPublishAsync(MqttPublishContext context)
     {
         Publish?.Invoke(context);

@@ -200,14 +200,7 @@ public sealed partial class MqttBroker
         }
 
         var (delivered, drops) = Route(message);
-        if (drops is not null)
-        {
-            foreach (var (clientId, reason) in drops)
-            {
-                await Hooks.OnMessageDroppedAsync(clientId, message, reason).ConfigureAwait(false);
-            }
-        }
-
+        await ReportDropsAsync(drops).ConfigureAwait(false);
         return new PublishResult(delivered == 0 ? MqttReasonCode.NoMatchingSubscribers : MqttReasonCode.Success);
     }
 
@@ -216,7 +209,7 @@ public sealed partial class MqttBroker
     /// lock-free and each enqueue takes only that session's lock. Returns how many sessions it was queued for,
     /// and the drops when hooks want to hear about them.
     /// </summary>
-    private (int Delivered, List<(string ClientId, MqttDropReason Reason)>? Drops) Route(MqttApplicationMessage message)
+    private (int Delivered, List<DroppedMessage>? Drops) Route(MqttApplicationMessage message)
     {
         var matches = t_matches ??= [];
         var targets = t_targets ??= [];
@@ -225,7 +218,7 @@ public sealed partial class MqttBroker
         Subscriptions.Match(message.Topic, matches);
         CollectTargets(matches, targets, Options.DeliverOverlappingSubscriptionsOnce);
 
-        List<(string, MqttDropReason)>? drops = null;
+        List<DroppedMessage>? drops = null;
         var delivered = 0;
         OutboundMessage? qos0 = null, qos0Retained = null;
         foreach (var target in targets)
@@ -243,29 +236,67 @@ public sealed partial class MqttBroker
                 // A QoS 0 delivery without subscription identifiers has nothing per session: one instance serves all.
                 ? retain ? qos0Retained ??= new OutboundMessage(message, deliveryQoS, retain: true, null) : qos0 ??= new OutboundMessage(message, deliveryQoS, retain: false, null)
                 : new OutboundMessage(message, deliveryQoS, retain, target.SubscriptionIds);
-            var drop = target.Session.Enqueue(outbound, out var evicted);
+            Deliver(target.Session, outbound, ref drops);
             delivered++;
-            if (drop is { } reason)
-            {
-                CountDrop(reason);
-                (drops ??= []).Add((target.Session.ClientId, reason));
-            }
-            else if (deliveryQoS > MqttQualityOfService.AtMostOnce)
-            {
-                SessionStore.MessageQueued(target.Session.ClientId, message, deliveryQoS);
-            }
-
-            if (evicted is not null)
-            {
-                CountDrop(MqttDropReason.QueueFull);
-                (drops ??= []).Add((target.Session.ClientId, MqttDropReason.QueueFull));
-            }
         }
 
         delivered += RouteShared(message, ref drops);
         matches.Clear();
         targets.Clear();
-        return (delivered, Hooks.HasHooks ? drops : null);
+        return (delivered, drops);
+    }
+
+    /// <summary>A message that did not reach <paramref name="ClientId"/>'s queue, as the drop hooks hear of it.</summary>
+    internal readonly record struct DroppedMessage(string ClientId, MqttApplicationMessage Message, MqttDropReason Reason);
+
+    /// <summary>
+    /// The one enqueue-and-count every delivery goes through (routed, retained on subscribe, a shared group's last
+    /// resort): queues <paramref name="outbound"/> for <paramref name="session"/> and tells the session store of a
+    /// queued QoS 1/2 message; a drop is counted by its reason and, when there are hooks, added to
+    /// <paramref name="drops"/> for <see cref="ReportDropsAsync"/>: the new message when it is refused (queue full
+    /// under <see cref="MqttQueueOverflowPolicy.DropNewest"/>, QoS 0 for an offline session), the evicted one when
+    /// it made room (<see cref="MqttQueueOverflowPolicy.DropOldest"/>).
+    /// </summary>
+    internal void Deliver(MqttSession session, OutboundMessage outbound, ref List<DroppedMessage>? drops)
+    {
+        if (session.Enqueue(outbound, out var evicted) is { } refused)
+        {
+            Dropped(session, outbound.Message, refused, ref drops);
+            return;
+        }
+
+        if (outbound.QoS > MqttQualityOfService.AtMostOnce)
+        {
+            SessionStore.MessageQueued(session.ClientId, outbound.Message, outbound.QoS);
+        }
+
+        if (evicted is not null)
+        {
+            Dropped(session, evicted.Message, MqttDropReason.QueueFull, ref drops);
+        }
+    }
+
+    private void Dropped(MqttSession session, MqttApplicationMessage message, MqttDropReason reason, ref List<DroppedMessage>? drops)
+    {
+        CountDrop(reason);
+        if (Hooks.HasHooks)
+        {
+            (drops ??= []).Add(new DroppedMessage(session.ClientId, message, reason));
+        }
+    }
+
+    /// <summary>Tells the hooks of the drops <see cref="Deliver"/> collected, once the routing that made them is over.</summary>
+    internal async ValueTask ReportDropsAsync(List<DroppedMessage>? drops)
+    {
+        if (drops is null)
+        {
+            return;
+        }
+
+        foreach (var drop in drops)
+        {
+            await Hooks.OnMessageDroppedAsync(drop.ClientId, drop.Message, drop.Reason).ConfigureAwait(false);
+        }
     }
 
     [ThreadStatic]
@@ -343,14 +374,15 @@ public sealed partial class MqttBroker
         return -1;
     }
 
-    /// <summary>Queues the retained messages matching a new subscription, with RETAIN set.</summary>
-    internal void DeliverRetained(Subscription subscription)
+    /// <summary>Queues the retained messages matching a new subscription, with RETAIN set, and reports what did not fit.</summary>
+    private async ValueTask DeliverRetainedAsync(Subscription subscription)
     {
         if (MqttTopic.IsShared(subscription.Filter))
         {
             return; // Only a new non-shared subscription gets them (MQTT 5.0 section 3.3.1.3).
         }
 
+        List<DroppedMessage>? drops = null;
         foreach (var retained in RetainedMessages.Match(subscription.Filter))
         {
             if (retained.RemainingExpiry(TimeProvider) == 0)
@@ -361,16 +393,10 @@ public sealed partial class MqttBroker
             }
 
             var qos = (MqttQualityOfService)Math.Min((byte)retained.QoS, (byte)subscription.QoS);
-            if (subscription.Session.Enqueue(new OutboundMessage(retained, qos, retain: true, subscription.SubscriptionIds), out var evicted) is { } dropped)
-            {
-                CountDrop(dropped);
-            }
-
-            if (evicted is not null)
-            {
-                CountDrop(MqttDropReason.QueueFull);
-            }
+            Deliver(subscription.Session, new OutboundMessage(retained, qos, retain: true, subscription.SubscriptionIds), ref drops);
         }
+
+        await ReportDropsAsync(drops).ConfigureAwait(false);
     }
 
     /// <summary>
