@@ -29,21 +29,36 @@ public sealed class MqttApplicationMessage
     /// <summary>How many stored outbox entries refer to it; the body is removed from the store with the last. Guarded by the message's lock.</summary>
     internal int StoreReferences { get; set; }
 
-    /// <summary>When the broker received it (<see cref="TimeProvider.GetTimestamp"/>), for the Message Expiry Interval.</summary>
-    internal long ReceivedTimestamp { get; set; }
+
+    /// <summary>
+    /// When its MQTT 5.0 Message Expiry Interval runs out, or <see langword="null"/> when it has none. The broker
+    /// sets it from the interval, replacing any value given, when it receives the message (a client's PUBLISH,
+    /// <see cref="MqttBroker.PublishAsync(MqttApplicationMessage, CancellationToken)"/>, a will); a retained message
+    /// store sets it when it is handed a message with an interval but no expiry. An absolute time, so that a store
+    /// that persists it keeps the expiry across a restart.
+    /// </summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    /// <summary>
+    /// Sets <see cref="ExpiresAt"/> to now plus the Message Expiry Interval: the message is received now. Without an
+    /// interval there is no expiry (and the clock is not read).
+    /// </summary>
+    internal void StartExpiry(TimeProvider time) =>
+        ExpiresAt = Properties?.MessageExpiryInterval is { } interval ? time.GetUtcNow().AddSeconds(interval) : null;
 
     /// <summary>
     /// The seconds left of its MQTT 5.0 Message Expiry Interval: <see langword="null"/> when it has none, 0 when it
-    /// has expired. The value forwarded is the received one minus the time spent in the broker [MQTT-3.3.2-6].
+    /// has expired. The value forwarded is the received one minus the time spent in the broker [MQTT-3.3.2-6]. A
+    /// message with an interval that nobody gave an <see cref="ExpiresAt"/> counts as received now.
     /// </summary>
     internal uint? RemainingExpiry(TimeProvider time)
     {
-        if (Properties?.MessageExpiryInterval is not { } interval)
+        if (ExpiresAt is not { } expiresAt)
         {
-            return null;
+            return Properties?.MessageExpiryInterval;
         }
 
-        var waited = time.GetElapsedTime(ReceivedTimestamp).TotalSeconds;
-        return waited >= interval ? 0 : (uint)Math.Ceiling(interval - waited);
+        var left = (expiresAt - time.GetUtcNow()).TotalSeconds;
+        return left <= 0 ? 0 : (uint)Math.Min(Math.Ceiling(left), uint.MaxValue);
     }
 }

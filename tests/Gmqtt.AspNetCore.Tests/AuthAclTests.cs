@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Http.Json;
+using Gmqtt.AspNetCore.Admin;
+using Gmqtt.AspNetCore.Tests.Admin;
 using Gmqtt.AspNetCore.Tests.Infrastructure;
 using Gmqtt.Server.Auth;
 using MQTTnet;
@@ -135,6 +139,26 @@ public class AuthAclTests(AuthAclServerFixture server) : IClassFixture<AuthAclSe
         var message = await client.ReceiveAsync();
         Assert.Equal("downgraded", message.ConvertPayloadToString());
         Assert.Equal(MqttQualityOfServiceLevel.AtMostOnce, message.QualityOfServiceLevel);
+    }
+
+    [Fact]
+    public async Task Admin_API_subscriptions_are_under_the_ACL_a_refusal_is_a_422_problem_with_the_SUBACK_code()
+    {
+        using var bob = new MqttnetClient();
+        await bob.Client.ConnectAsync(Options(MqttProtocolVersion.V500, "acl-admin", "bob", "bob-secret"));
+        using var http = AdminServerFactory.CreateHttp(server.Endpoints.HttpPort, ServerFixture.AdminApiKey);
+
+        var refused = await AdminAssert.ProblemAsync(
+            await http.PostAsJsonAsync("clients/acl-admin/subscriptions", new { filter = "secret/plans", qos = 1 }),
+            HttpStatusCode.UnprocessableEntity);
+        Assert.Equal((0x87, "NotAuthorized"), (refused.GetProperty("reasonCode").GetInt32(), refused.GetProperty("reason").GetString()));
+
+        // Granted at the rule's maximum QoS, and the answer says so.
+        var downgraded = await http.PostAsJsonAsync("clients/acl-admin/subscriptions", new { filter = "limited/admin", qos = 2 });
+        Assert.Equal(HttpStatusCode.Created, downgraded.StatusCode);
+        Assert.Equal(0, (await downgraded.Content.ReadFromJsonAsync<AdminSubscription>())!.Qos);
+        var subscription = Assert.Single(server.Broker.GetClient("acl-admin")!.Subscriptions);
+        Assert.Equal(("limited/admin", Gmqtt.Protocol.MqttQualityOfService.AtMostOnce), (subscription.Filter, subscription.MaximumQoS));
     }
 
     private MqttClientOptions Options(MqttProtocolVersion version, string clientId, string? user, string? password)

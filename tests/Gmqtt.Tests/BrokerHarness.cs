@@ -25,7 +25,7 @@ internal sealed class BrokerHarness : IAsyncDisposable
         Broker = new MqttBroker(
             Microsoft.Extensions.Options.Options.Create(options),
             hooks,
-            new InMemoryRetainedMessageStore(),
+            new InMemoryRetainedMessageStore(Time),
             new InMemorySessionStore(),
             Logs,
             Time);

@@ -165,7 +165,7 @@ public class RetainedStreamTests
         await subscriber.DisconnectAsync();
 
         // While offline: fifty retained messages for a new subscription, ten routed messages for a queue of three.
-        Assert.True(harness.Broker.Subscribe("s", new MqttTopicFilter { Filter = "r/#", MaximumQoS = MqttQualityOfService.AtLeastOnce }));
+        Assert.Equal(MqttReasonCode.GrantedQoS1, await harness.Broker.SubscribeAsync("s", new MqttTopicFilter { Filter = "r/#", MaximumQoS = MqttQualityOfService.AtLeastOnce }));
         for (var i = 0; i < 10; i++)
         {
             await harness.Broker.PublishAsync(new MqttApplicationMessage { Topic = "live", Payload = new[] { (byte)('0' + i) }, QoS = MqttQualityOfService.AtLeastOnce });
@@ -255,7 +255,7 @@ public class RetainedStreamTests
         SetRetained(harness, 100, MqttQualityOfService.AtLeastOnce);
         var subscriber = await harness.SubscriberAsync("s", "live", MqttQualityOfService.AtLeastOnce, clean: false);
         await subscriber.DisconnectAsync();
-        Assert.True(harness.Broker.Subscribe("s", new MqttTopicFilter { Filter = "r/#", MaximumQoS = MqttQualityOfService.AtLeastOnce }));
+        Assert.Equal(MqttReasonCode.GrantedQoS1, await harness.Broker.SubscribeAsync("s", new MqttTopicFilter { Filter = "r/#", MaximumQoS = MqttQualityOfService.AtLeastOnce }));
         Assert.Equal(100, harness.Broker.GetClient("s")!.PendingRetainedMessages);
 
         var again = harness.Open();

@@ -106,7 +106,7 @@ public class ServerApiTests
         var client = await harness.ConnectAsync("c");
         await client.SubscribeAsync("marker");
 
-        Assert.True(harness.Broker.Subscribe("c", new MqttTopicFilter { Filter = "cfg/#", MaximumQoS = MqttQualityOfService.AtLeastOnce }));
+        Assert.Equal(MqttReasonCode.GrantedQoS1, await harness.Broker.SubscribeAsync("c", new MqttTopicFilter { Filter = "cfg/#", MaximumQoS = MqttQualityOfService.AtLeastOnce }));
         var retained = await client.ReceivePublishAsync();
         Assert.Equal(("cfg/a", true), (retained.Topic, retained.Retain));
         await client.AckAsync(retained);
@@ -122,8 +122,100 @@ public class ServerApiTests
         await harness.Broker.PublishAsync(new MqttApplicationMessage { Topic = "marker" });
         Assert.Equal("marker", (await client.ReceivePublishAsync()).Topic);
 
-        Assert.False(harness.Broker.Subscribe("nobody", new MqttTopicFilter { Filter = "x" }));
-        Assert.False(harness.Broker.Subscribe("c", new MqttTopicFilter { Filter = "bad/#/filter" }));
+        Assert.Null(await harness.Broker.SubscribeAsync("nobody", new MqttTopicFilter { Filter = "x" }));
+        Assert.Equal(MqttReasonCode.TopicFilterInvalid, await harness.Broker.SubscribeAsync("c", new MqttTopicFilter { Filter = "bad/#/filter" }));
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_is_decided_by_the_subscribe_hooks_as_a_SUBSCRIBE_is()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<(string ClientId, MqttProtocolVersion Version, string Filter)>();
+        var hook = new TestHook
+        {
+            Subscribe = context =>
+            {
+                seen.Enqueue((context.Client.ClientId, context.Client.ProtocolVersion, context.Filter.Filter));
+                if (context.Filter.Filter.StartsWith("secret/", StringComparison.Ordinal))
+                {
+                    context.ReasonCode = MqttReasonCode.NotAuthorized;
+                }
+                else if (context.Filter.Filter.StartsWith("slow/", StringComparison.Ordinal))
+                {
+                    context.GrantedQoS = MqttQualityOfService.AtMostOnce;
+                }
+            },
+        };
+        await using var harness = new BrokerHarness(null, hook);
+        await harness.ConnectAsync("online");
+        var offline = await harness.Connect5Async("offline", cleanStart: false, new MqttProperties { SessionExpiryInterval = 3600 });
+        await offline.DisconnectAsync();
+
+        foreach (var clientId in (string[])["online", "offline"])
+        {
+            Assert.Equal(MqttReasonCode.NotAuthorized, await harness.Broker.SubscribeAsync(clientId, new MqttTopicFilter { Filter = "secret/#", MaximumQoS = MqttQualityOfService.AtLeastOnce }));
+            Assert.Equal(MqttReasonCode.Success, await harness.Broker.SubscribeAsync(clientId, new MqttTopicFilter { Filter = "slow/#", MaximumQoS = MqttQualityOfService.ExactlyOnce }));
+            var subscription = Assert.Single(harness.Broker.GetClient(clientId)!.Subscriptions); // the refused one was not recorded
+            Assert.Equal(("slow/#", MqttQualityOfService.AtMostOnce), (subscription.Filter, subscription.MaximumQoS));
+            Assert.Equal([$"Subscribed:{clientId}:slow/#"], hook.Events.Where(e => e.StartsWith($"Subscribed:{clientId}:", StringComparison.Ordinal)));
+        }
+
+        // An offline session has no connection: the hooks see its client identifier and protocol version.
+        Assert.Equal(
+            [("online", MqttProtocolVersion.V311, "secret/#"), ("online", MqttProtocolVersion.V311, "slow/#"), ("offline", MqttProtocolVersion.V500, "secret/#"), ("offline", MqttProtocolVersion.V500, "slow/#")],
+            seen);
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_counts_against_MaxSubscriptionsPerClient()
+    {
+        await using var harness = new BrokerHarness(o => o.MaxSubscriptionsPerClient = 2);
+        var client = await harness.ConnectAsync("c");
+        await client.SubscribeAsync("a");
+
+        Assert.Equal(MqttReasonCode.Success, await harness.Broker.SubscribeAsync("c", new MqttTopicFilter { Filter = "b" }));
+        Assert.Equal(MqttReasonCode.QuotaExceeded, await harness.Broker.SubscribeAsync("c", new MqttTopicFilter { Filter = "c" }));
+        // Replacing a subscription adds none: it is granted.
+        Assert.Equal(MqttReasonCode.GrantedQoS1, await harness.Broker.SubscribeAsync("c", new MqttTopicFilter { Filter = "a", MaximumQoS = MqttQualityOfService.AtLeastOnce }));
+        Assert.Equal(["a", "b"], harness.Broker.GetClient("c")!.Subscriptions.Select(s => s.Filter).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_grants_at_most_the_brokers_MaximumQoS()
+    {
+        await using var harness = new BrokerHarness(o => o.MaximumQoS = MqttQualityOfService.AtLeastOnce);
+        var client = await harness.ConnectAsync("c");
+
+        Assert.Equal(MqttReasonCode.GrantedQoS1, await harness.Broker.SubscribeAsync("c", new MqttTopicFilter { Filter = "t", MaximumQoS = MqttQualityOfService.ExactlyOnce }));
+
+        await harness.Broker.PublishAsync(new MqttApplicationMessage { Topic = "t", QoS = MqttQualityOfService.ExactlyOnce });
+        Assert.Equal(MqttQualityOfService.AtLeastOnce, (await client.ReceivePublishAsync()).QoS);
+    }
+
+    [Fact]
+    public async Task SubscribeAsync_delivers_retained_messages_per_Retain_Handling() // [MQTT-3.3.1-9] [MQTT-3.3.1-10] [MQTT-3.3.1-11]
+    {
+        await using var harness = new BrokerHarness();
+        await harness.Broker.PublishAsync(new MqttApplicationMessage { Topic = "cfg/a", Payload = "retained"u8.ToArray(), Retain = true });
+        var client = await harness.Subscriber5Async("c", "marker");
+
+        async Task<string> SubscribeThenNextAsync(string filter, MqttRetainHandling handling)
+        {
+            Assert.Equal(MqttReasonCode.Success, await harness.Broker.SubscribeAsync("c", new MqttTopicFilter { Filter = filter, RetainHandling = handling }));
+            await harness.PublishMarkerAsync(); // queued after whatever the subscribe queued
+            var next = await client.ReceivePublishAsync();
+            if (next.Topic != "marker")
+            {
+                Assert.True(next.Retain);
+                Assert.Equal("marker", (await client.ReceivePublishAsync()).Topic);
+            }
+
+            return next.Topic;
+        }
+
+        Assert.Equal("marker", await SubscribeThenNextAsync("cfg/+", MqttRetainHandling.DoNotSend));
+        Assert.Equal("cfg/a", await SubscribeThenNextAsync("cfg/#", MqttRetainHandling.SendAtSubscribeIfNew));
+        Assert.Equal("marker", await SubscribeThenNextAsync("cfg/#", MqttRetainHandling.SendAtSubscribeIfNew)); // not new any more
+        Assert.Equal("cfg/a", await SubscribeThenNextAsync("cfg/#", MqttRetainHandling.SendAtSubscribe));
     }
 
     [Fact]

@@ -372,7 +372,8 @@ public class SharedSubscriptionTests
         var v3 = await harness.ConnectAsync("v3");
         Assert.Equal([MqttReasonCode.UnspecifiedError], (await v3.SubscribeAsync("$share/g/t", QoS1)).ReasonCodes); // 0x80 in v3
         Assert.Equal(1, harness.Broker.SubscriptionCount); // only v5's plain "t"
-        Assert.False(harness.Broker.Subscribe("v3", new MqttTopicFilter { Filter = "$share/g/t" }));
+        Assert.Equal(MqttReasonCode.SharedSubscriptionsNotSupported, await harness.Broker.SubscribeAsync("v3", new MqttTopicFilter { Filter = "$share/g/t" }));
+        Assert.Equal(1, harness.Broker.SubscriptionCount);
     }
 
     [Fact]
@@ -406,9 +407,9 @@ public class SharedSubscriptionTests
         await using var harness = new BrokerHarness();
         var a = await harness.ConnectAsync("a");
         var b = await harness.ConnectAsync("b");
-        Assert.True(harness.Broker.Subscribe("a", new MqttTopicFilter { Filter = "$share/g/api", MaximumQoS = QoS1 }));
-        Assert.True(harness.Broker.Subscribe("b", new MqttTopicFilter { Filter = "$share/g/api", MaximumQoS = QoS1 }));
-        Assert.False(harness.Broker.Subscribe("a", new MqttTopicFilter { Filter = "$share/+/api" }));
+        Assert.Equal(MqttReasonCode.GrantedQoS1, await harness.Broker.SubscribeAsync("a", new MqttTopicFilter { Filter = "$share/g/api", MaximumQoS = QoS1 }));
+        Assert.Equal(MqttReasonCode.GrantedQoS1, await harness.Broker.SubscribeAsync("b", new MqttTopicFilter { Filter = "$share/g/api", MaximumQoS = QoS1 }));
+        Assert.Equal(MqttReasonCode.TopicFilterInvalid, await harness.Broker.SubscribeAsync("a", new MqttTopicFilter { Filter = "$share/+/api" }));
         Assert.Equal(2, harness.Broker.SubscriptionCount);
         Assert.All(harness.Broker.GetClients(), c => Assert.Equal(["$share/g/api"], c.Subscriptions.Select(s => s.Filter)));
 

@@ -17,6 +17,9 @@ internal sealed class TestHook : IMqttHook
 
     public Action<MqttWillContext>? Will { get; init; }
 
+    /// <summary>Awaited before <see cref="OnClosedAsync"/> records the close: a test can hold a connection's teardown.</summary>
+    public Func<MqttClientInfo, MqttCloseReason, Task>? Closing { get; init; }
+
     /// <summary>Every notification, as "Event:detail", in the order heard.</summary>
     public ConcurrentQueue<string> Events { get; } = new();
 
@@ -33,6 +36,12 @@ internal sealed class TestHook : IMqttHook
     public ValueTask OnSubscribeAsync(MqttSubscribeContext context)
     {
         Subscribe?.Invoke(context);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask OnSubscribedAsync(MqttClientInfo client, Protocol.MqttTopicFilter filter)
+    {
+        Events.Enqueue($"Subscribed:{client.ClientId}:{filter.Filter}");
         return ValueTask.CompletedTask;
     }
 
@@ -55,11 +64,15 @@ internal sealed class TestHook : IMqttHook
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask OnClosedAsync(MqttClientInfo client, MqttCloseReason reason)
+    public async ValueTask OnClosedAsync(MqttClientInfo client, MqttCloseReason reason)
     {
+        if (Closing is not null)
+        {
+            await Closing(client, reason);
+        }
+
         Closed.Enqueue((client.ClientId, reason));
         Events.Enqueue($"Closed:{client.ClientId}");
-        return ValueTask.CompletedTask;
     }
 
     public ValueTask OnSessionTerminatedAsync(string clientId, MqttSessionTerminationReason reason)

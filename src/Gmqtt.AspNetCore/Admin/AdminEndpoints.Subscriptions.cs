@@ -1,3 +1,4 @@
+using Gmqtt.Protocol;
 using Gmqtt.Protocol.Topics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -23,11 +24,14 @@ internal static partial class AdminEndpoints
             .WithName("GmqttListClientSubscriptions")
             .WithSummary("Lists a client's subscriptions");
 
-        group.MapPost("/clients/{clientId}/subscriptions", Subscribe)
+        group.MapPost("/clients/{clientId}/subscriptions", SubscribeAsync)
             .WithName("GmqttSubscribeClient")
             .WithSummary("Subscribes a client's session on its behalf, as if it had sent SUBSCRIBE")
-            .WithDescription("Retained messages are delivered as for a SUBSCRIBE (per retainHandling; none for a shared subscription). " +
-                             "A subscription to the same filter is replaced.");
+            .WithDescription("The subscribe hooks, the broker's maximum QoS and the per-client quota decide as for a SUBSCRIBE; the answer " +
+                             "carries the QoS granted. Retained messages are delivered as for a SUBSCRIBE (per retainHandling; none for a " +
+                             "shared subscription). A subscription to the same filter is replaced. A refusal is a 422 problem whose " +
+                             "reasonCode is the one a SUBACK would carry (e.g. 135 Not authorized, 151 Quota exceeded).")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         group.MapDelete("/clients/{clientId}/subscriptions", Unsubscribe)
             .WithName("GmqttUnsubscribeClient")
@@ -63,8 +67,8 @@ internal static partial class AdminEndpoints
             .ToList());
     }
 
-    internal static Results<Created<AdminSubscription>, NotFoundProblem, ValidationProblem> Subscribe(
-        [FromServices] MqttBroker broker, string clientId, AdminSubscribeRequest request)
+    internal static async Task<Results<Created<AdminSubscription>, NotFoundProblem, ValidationProblem, ProblemHttpResult>> SubscribeAsync(
+        [FromServices] MqttBroker broker, string clientId, AdminSubscribeRequest request, CancellationToken cancellationToken)
     {
         clientId = FromPath(clientId);
         var validator = new AdminValidator();
@@ -87,9 +91,12 @@ internal static partial class AdminEndpoints
         }
 
         var filter = AdminMapper.ToFilter(request);
-        return broker.Subscribe(clientId, filter)
-            ? TypedResults.Created((string?)null, AdminMapper.ToSubscription(clientId, filter))
-            : AdminProblems.NoSession(clientId);
+        return await broker.SubscribeAsync(clientId, filter, cancellationToken).ConfigureAwait(false) switch
+        {
+            null => AdminProblems.NoSession(clientId),
+            { } refused when refused >= MqttReasonCode.UnspecifiedError => AdminProblems.SubscriptionRefused(clientId, filter.Filter, refused),
+            { } granted => TypedResults.Created((string?)null, AdminMapper.ToSubscription(clientId, filter) with { Qos = (int)granted }),
+        };
     }
 
     internal static Results<NoContent, NotFoundProblem, ValidationProblem> Unsubscribe(

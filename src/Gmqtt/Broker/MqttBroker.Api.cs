@@ -58,25 +58,42 @@ public sealed partial class MqttBroker
         return connection is not null;
     }
 
-    /// <summary>Subscribes a client's session on its behalf, as if it had sent SUBSCRIBE (retained messages included, except for a shared subscription).</summary>
-    /// <returns>False when the client identifier has no session or the filter is invalid (a <c>$share/</c> filter also when shared subscriptions are turned off).</returns>
-    public bool Subscribe(string clientId, MqttTopicFilter filter)
+    /// <summary>
+    /// Subscribes a client's session on its behalf, online or offline, as if it had sent SUBSCRIBE with this one
+    /// filter: the same checks, quota, Maximum QoS and subscribe hooks decide, and once granted the retained messages
+    /// follow its Retain Handling (none for a shared subscription) and the subscribed hooks run. The hooks see the
+    /// session's client; for an offline session, only its identifier and protocol version.
+    /// </summary>
+    /// <returns>
+    /// The code a SUBACK would carry: the granted QoS, or a refusal (0x80 and above) such as
+    /// <see cref="MqttReasonCode.QuotaExceeded"/> or a hook's; <see cref="MqttReasonCode.TopicFilterInvalid"/> also
+    /// for a filter a SUBSCRIBE could not carry (malformed, or No Local on a shared subscription [MQTT-3.8.3-4]).
+    /// <see langword="null"/> when the client identifier has no session.
+    /// </returns>
+    public async Task<MqttReasonCode?> SubscribeAsync(string clientId, MqttTopicFilter filter, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(clientId);
         ArgumentNullException.ThrowIfNull(filter);
-        if (!MqttTopic.IsValidTopicFilter(filter.Filter) || !_sessions.TryGetValue(clientId, out var session) ||
-            (MqttTopic.IsShared(filter.Filter) && (!Options.SharedSubscriptionsAvailable || !MqttTopic.IsValidSharedFilter(filter.Filter))))
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_sessions.TryGetValue(clientId, out var session))
         {
-            return false;
+            return null;
         }
 
-        var subscription = new Subscription(session, filter.Filter, filter.MaximumQoS, filter.NoLocal, filter.RetainAsPublished, filter.RetainHandling, null);
-        AddSubscription(subscription, filter);
-        if (filter.RetainHandling != MqttRetainHandling.DoNotSend)
+        var shared = MqttTopic.IsShared(filter.Filter);
+        if (shared ? !MqttTopic.IsValidSharedFilter(filter.Filter) || filter.NoLocal : !MqttTopic.IsValidTopicFilter(filter.Filter))
         {
-            DeliverRetained(subscription);
+            return MqttReasonCode.TopicFilterInvalid;
         }
 
-        return true;
+        var client = session.Connection?.Client ?? new MqttClientInfo { ClientId = session.ClientId, ProtocolVersion = session.ProtocolVersion };
+        var result = await SubscribeAsync(session, client, filter, subscriptionId: null).ConfigureAwait(false);
+        if (result.Subscription is { } subscription)
+        {
+            await CompleteSubscribeAsync(client, filter, subscription, result.IsNew).ConfigureAwait(false);
+        }
+
+        return result.Code;
     }
 
     /// <summary>Removes a subscription on the client's behalf; false when it did not exist.</summary>

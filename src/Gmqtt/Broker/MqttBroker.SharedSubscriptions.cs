@@ -1,5 +1,4 @@
 using Gmqtt.Broker;
-using Gmqtt.Hooks;
 using Gmqtt.Protocol;
 using Gmqtt.Protocol.Topics;
 using Gmqtt.Subscriptions;
@@ -20,7 +19,7 @@ public sealed partial class MqttBroker
     /// Route's part for shared subscriptions: queues the message for one member of every matching group and
     /// returns how many groups it went to (a message no member could take counts, as a dropped one does in Route).
     /// </summary>
-    private int RouteShared(MqttApplicationMessage message, ref List<(string ClientId, MqttDropReason Reason)>? drops)
+    private int RouteShared(MqttApplicationMessage message, ref List<DroppedMessage>? drops)
     {
         var shared = Subscriptions.Shared;
         if (shared.Count == 0)
@@ -49,19 +48,7 @@ public sealed partial class MqttBroker
             // No member is online with room, nor offline with room: the first choice's queue policy decides
             // (drop the message, or evict its oldest), and the drop is reported as for any subscriber.
             var target = members[start];
-            var outbound = CreateSharedMessage(group, target, message);
-            var drop = target.Session.Enqueue(outbound, out var evicted);
-            if (drop is { } reason)
-            {
-                CountDrop(reason);
-                (drops ??= []).Add((target.Session.ClientId, reason));
-            }
-
-            if (evicted is not null)
-            {
-                CountDrop(MqttDropReason.QueueFull);
-                (drops ??= []).Add((target.Session.ClientId, MqttDropReason.QueueFull));
-            }
+            Deliver(target.Session, CreateSharedMessage(group, target, message), ref drops);
         }
 
         groups.Clear();

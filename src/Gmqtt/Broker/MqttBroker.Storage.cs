@@ -133,28 +133,12 @@ public sealed partial class MqttBroker
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    /// <summary>A stored message as the broker holds it, its remaining expiry counted from the stored absolute time; null once expired.</summary>
+    /// <summary>A stored message as the broker holds it, with its absolute expiry; null once it has expired.</summary>
     private MqttApplicationMessage? Restored(MqttStoredMessage stored)
     {
         var message = stored.Message;
-        if (stored.ExpiresAt is { } expiresAt && message.Properties?.MessageExpiryInterval is { } interval)
-        {
-            var left = expiresAt - TimeProvider.GetUtcNow();
-            if (left <= TimeSpan.Zero)
-            {
-                return null;
-            }
-
-            // As if received (interval - left) ago, so RemainingExpiry counts down from what was left.
-            var waited = TimeSpan.FromSeconds(interval) - left;
-            message.ReceivedTimestamp = TimeProvider.GetTimestamp() - (long)(waited.TotalSeconds * TimeProvider.TimestampFrequency);
-        }
-        else
-        {
-            message.ReceivedTimestamp = TimeProvider.GetTimestamp();
-        }
-
-        return message;
+        message.ExpiresAt = stored.ExpiresAt;
+        return message.ExpiresAt is { } expiresAt && expiresAt <= TimeProvider.GetUtcNow() ? null : message;
     }
 
     private static MqttStoredSubscription Stored(Subscription subscription) =>

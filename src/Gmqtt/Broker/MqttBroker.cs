@@ -25,7 +25,7 @@ public sealed partial class MqttBroker
 {
     private readonly ConcurrentDictionary<string, MqttSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<MqttConnection, byte> _connections = new();
-    private readonly SemaphoreSlim[] _clientIdGates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
+    private readonly ClientIdLocks _clientIdLocks = new();
     private readonly Lock _stopping = new();
 
     [ThreadStatic]
@@ -162,7 +162,6 @@ public sealed partial class MqttBroker
             throw new ArgumentException($"'{message.Topic}' is not a valid topic name.", nameof(message));
         }
 
-        message.ReceivedTimestamp = TimeProvider.GetTimestamp();
         return PublishCoreAsync(message, client: null);
     }
 
@@ -180,11 +179,8 @@ public sealed partial class MqttBroker
     /// hooks do not see it (it is not a client's, and would reach them every few seconds). Reading <c>$SYS</c> is
     /// still under the subscribe hooks.
     /// </summary>
-    internal ValueTask<PublishResult> PublishSysAsync(MqttApplicationMessage message)
-    {
-        message.ReceivedTimestamp = TimeProvider.GetTimestamp();
-        return PublishAsync(message, client: null, runHooks: false);
-    }
+    internal ValueTask<PublishResult> PublishSysAsync(MqttApplicationMessage message) =>
+        PublishAsync(message, client: null, runHooks: false);
 
     internal async ValueTask<PublishResult> PublishAsync(MqttApplicationMessage message, MqttClientInfo? client, bool runHooks = true)
     {
@@ -199,6 +195,9 @@ public sealed partial class MqttBroker
             }
         }
 
+        // The Message Expiry Interval counts from now, after the hooks, which may have changed it; the queues and the
+        // retained store keep the absolute time.
+        message.StartExpiry(TimeProvider);
         var stored = false;
         if (message.Retain)
         {
@@ -224,14 +223,7 @@ public sealed partial class MqttBroker
             }
         }
 
-        if (drops is not null)
-        {
-            foreach (var (clientId, reason) in drops)
-            {
-                await Hooks.OnMessageDroppedAsync(clientId, message, reason).ConfigureAwait(false);
-            }
-        }
-
+        await ReportDropsAsync(drops).ConfigureAwait(false);
         return new PublishResult(delivered == 0 ? MqttReasonCode.NoMatchingSubscribers : MqttReasonCode.Success, Stored: stored);
     }
 
@@ -240,7 +232,7 @@ public sealed partial class MqttBroker
     /// lock-free and each enqueue takes only that session's lock. Returns how many sessions it was queued for,
     /// and the drops when hooks want to hear about them.
     /// </summary>
-    private (int Delivered, List<(string ClientId, MqttDropReason Reason)>? Drops) Route(MqttApplicationMessage message)
+    private (int Delivered, List<DroppedMessage>? Drops) Route(MqttApplicationMessage message)
     {
         var matches = t_matches ??= [];
         var targets = t_targets ??= [];
@@ -249,7 +241,7 @@ public sealed partial class MqttBroker
         Subscriptions.Match(message.Topic, matches);
         CollectTargets(matches, targets, Options.DeliverOverlappingSubscriptionsOnce);
 
-        List<(string, MqttDropReason)>? drops = null;
+        List<DroppedMessage>? drops = null;
         var delivered = 0;
         OutboundMessage? qos0 = null, qos0Retained = null;
         foreach (var target in targets)
@@ -267,25 +259,63 @@ public sealed partial class MqttBroker
                 // A QoS 0 delivery without subscription identifiers has nothing per session: one instance serves all.
                 ? retain ? qos0Retained ??= new OutboundMessage(message, deliveryQoS, retain: true, null) : qos0 ??= new OutboundMessage(message, deliveryQoS, retain: false, null)
                 : new OutboundMessage(message, deliveryQoS, retain, target.SubscriptionIds);
-            var drop = target.Session.Enqueue(outbound, out var evicted);
+            Deliver(target.Session, outbound, ref drops);
             delivered++;
-            if (drop is { } reason)
-            {
-                CountDrop(reason);
-                (drops ??= []).Add((target.Session.ClientId, reason));
-            }
-
-            if (evicted is not null)
-            {
-                CountDrop(MqttDropReason.QueueFull);
-                (drops ??= []).Add((target.Session.ClientId, MqttDropReason.QueueFull));
-            }
         }
 
         delivered += RouteShared(message, ref drops);
         matches.Clear();
         targets.Clear();
-        return (delivered, Hooks.HasHooks ? drops : null);
+        return (delivered, drops);
+    }
+
+    /// <summary>A message that did not reach <paramref name="ClientId"/>'s queue, as the drop hooks hear of it.</summary>
+    internal readonly record struct DroppedMessage(string ClientId, MqttApplicationMessage Message, MqttDropReason Reason);
+
+    /// <summary>
+    /// The one enqueue-and-count every delivery goes through (routed, retained on subscribe, a shared group's last
+    /// resort): queues <paramref name="outbound"/> for <paramref name="session"/> and tells the session store of a
+    /// queued QoS 1/2 message; a drop is counted by its reason and, when there are hooks, added to
+    /// <paramref name="drops"/> for <see cref="ReportDropsAsync"/>: the new message when it is refused (queue full
+    /// under <see cref="MqttQueueOverflowPolicy.DropNewest"/>, QoS 0 for an offline session), the evicted one when
+    /// it made room (<see cref="MqttQueueOverflowPolicy.DropOldest"/>).
+    /// </summary>
+    internal void Deliver(MqttSession session, OutboundMessage outbound, ref List<DroppedMessage>? drops)
+    {
+        if (session.Enqueue(outbound, out var evicted) is { } refused)
+        {
+            Dropped(session, outbound.Message, refused, ref drops);
+            return;
+        }
+
+        // A stored session wrote the entry (and an evicted one's removal) to the session store as it queued it.
+        if (evicted is not null)
+        {
+            Dropped(session, evicted.Message, MqttDropReason.QueueFull, ref drops);
+        }
+    }
+
+    private void Dropped(MqttSession session, MqttApplicationMessage message, MqttDropReason reason, ref List<DroppedMessage>? drops)
+    {
+        CountDrop(reason);
+        if (Hooks.HasHooks)
+        {
+            (drops ??= []).Add(new DroppedMessage(session.ClientId, message, reason));
+        }
+    }
+
+    /// <summary>Tells the hooks of the drops <see cref="Deliver"/> collected, once the routing that made them is over.</summary>
+    internal async ValueTask ReportDropsAsync(List<DroppedMessage>? drops)
+    {
+        if (drops is null)
+        {
+            return;
+        }
+
+        foreach (var drop in drops)
+        {
+            await Hooks.OnMessageDroppedAsync(drop.ClientId, drop.Message, drop.Reason).ConfigureAwait(false);
+        }
     }
 
     [ThreadStatic]
@@ -366,9 +396,9 @@ public sealed partial class MqttBroker
     /// <summary>
     /// Hands the retained messages matching a new subscription to its session as a <see cref="RetainedStream"/>: the
     /// write loop takes them as the client's window and socket allow. Queued at once instead, as many as the store
-    /// holds, they would overflow the session's queue and be dropped.
+    /// holds, they would overflow the session's queue and be dropped; so nothing here drops.
     /// </summary>
-    internal void DeliverRetained(Subscription subscription)
+    private void DeliverRetained(Subscription subscription)
     {
         if (MqttTopic.IsShared(subscription.Filter))
         {
@@ -378,7 +408,7 @@ public sealed partial class MqttBroker
         var matched = RetainedMessages.Match(subscription.Filter);
         foreach (var retained in matched)
         {
-            if (retained.Properties?.MessageExpiryInterval is not null && retained.RemainingExpiry(TimeProvider) == 0)
+            if (retained.ExpiresAt is not null && retained.RemainingExpiry(TimeProvider) == 0)
             {
                 // Expired (section 3.3.2.3.3): the stream skips it; the store is cleaned here as nothing else sweeps it.
                 RetainedMessages.Remove(retained.Topic);
@@ -397,11 +427,14 @@ public sealed partial class MqttBroker
     /// Session is 1 [MQTT-3.1.2-4] (3.1.1: [MQTT-3.1.2-6]), cancels a pending session expiry and delayed will
     /// [MQTT-3.1.3-9], and reports whether a session was present [MQTT-3.2.2-2].
     /// </summary>
+    /// <remarks>
+    /// Serialised per client identifier, so two CONNECTs with one identifier end with one attached connection; the
+    /// lock is the identifier's own (<see cref="ClientIdLocks"/>), so a slow teardown of the old connection holds up
+    /// no other identifier.
+    /// </remarks>
     internal async Task<(MqttSession Session, bool Present)> AttachSessionAsync(MqttConnection connection, string clientId, bool cleanStart, MqttProtocolVersion version, uint expiryInterval, Protocol.Packets.MqttWill? will)
     {
-        var gate = ClientIdGate(clientId);
-        await gate.WaitAsync().ConfigureAwait(false);
-        try
+        using (await _clientIdLocks.AcquireAsync(clientId).ConfigureAwait(false))
         {
             if (_sessions.TryGetValue(clientId, out var existing) && existing.Connection is { } old && old != connection)
             {
@@ -445,14 +478,7 @@ public sealed partial class MqttBroker
 
             return (session, present);
         }
-        finally
-        {
-            gate.Release();
-        }
     }
-
-    private SemaphoreSlim ClientIdGate(string clientId) =>
-        _clientIdGates[(uint)StringComparer.Ordinal.GetHashCode(clientId) % (uint)_clientIdGates.Length];
 
     /// <summary>
     /// Cleanup after a connection closed: detach; end the session now when its expiry interval is 0, or schedule
@@ -511,18 +537,12 @@ public sealed partial class MqttBroker
 
     private async Task ExpireSessionAsync(MqttSession session)
     {
-        var gate = ClientIdGate(session.ClientId);
-        await gate.WaitAsync().ConfigureAwait(false);
-        try
+        using (await _clientIdLocks.AcquireAsync(session.ClientId).ConfigureAwait(false))
         {
             if (session.Connection is null)
             {
                 await EndSessionAsync(session, MqttSessionTerminationReason.Expired).ConfigureAwait(false);
             }
-        }
-        finally
-        {
-            gate.Release();
         }
     }
 
@@ -588,7 +608,6 @@ public sealed partial class MqttBroker
     /// </summary>
     private async Task PublishWillAsync(MqttClientInfo client, MqttApplicationMessage message)
     {
-        message.ReceivedTimestamp = TimeProvider.GetTimestamp();
         if (Hooks.HasHooks)
         {
             var context = new MqttWillContext { Client = client, Message = message };

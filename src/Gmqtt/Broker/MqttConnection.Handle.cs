@@ -2,8 +2,6 @@ using System.Buffers;
 using Gmqtt.Hooks;
 using Gmqtt.Protocol;
 using Gmqtt.Protocol.Packets;
-using Gmqtt.Protocol.Topics;
-using Gmqtt.Subscriptions;
 
 namespace Gmqtt.Broker;
 
@@ -413,8 +411,7 @@ internal sealed partial class MqttConnection
             SenderClientId = session.ClientId,
         };
 
-        message.ReceivedTimestamp = Time.GetTimestamp();
-        var (code, reasonString, stored) = CountLevels(message.Topic) > options.MaxTopicLevels ? new MqttBroker.PublishResult(MqttReasonCode.TopicNameInvalid)
+        var (code, reasonString, stored) = MqttBroker.CountLevels(message.Topic) > options.MaxTopicLevels ? new MqttBroker.PublishResult(MqttReasonCode.TopicNameInvalid)
             // "$" topics are the server's (section 4.7.2): no client may forge the broker's own $SYS/broker values.
             // The rest of $SYS is left to the hooks (an ACL may let an operator publish there).
             : MqttBroker.IsBrokerSysTopic(message.Topic) ? new MqttBroker.PublishResult(MqttReasonCode.NotAuthorized, "$SYS/broker topics are published by the broker")
@@ -452,10 +449,9 @@ internal sealed partial class MqttConnection
     private async ValueTask HandleSubscribeAsync(SubscribePacket subscribe)
     {
         var session = Session!;
-        var v5 = ProtocolVersion == MqttProtocolVersion.V500;
         var codes = new List<MqttReasonCode>(subscribe.Filters.Count);
         string? reasonString = null;
-        List<(Subscription Subscription, bool IsNew)>? granted = null;
+        List<(MqttTopicFilter Filter, MqttBroker.SubscribeResult Result)>? granted = null;
         var subscriptionId = subscribe.Properties?.SubscriptionIdentifiers?[0];
         if (subscriptionId is not null && !_broker.Options.SubscriptionIdentifiersAvailable)
         {
@@ -465,54 +461,15 @@ internal sealed partial class MqttConnection
 
         foreach (var filter in subscribe.Filters)
         {
-            MqttReasonCode code;
-            if (MqttTopic.IsShared(filter.Filter) && SharedSubscriptionRefusal(filter.Filter) is { } sharedRefusal)
+            // The same decision as the server-side SubscribeAsync (MqttBroker.Subscribe.cs).
+            var result = await _broker.SubscribeAsync(session, Client!, filter, subscriptionId).ConfigureAwait(false);
+            if (result.Subscription is not null)
             {
-                code = sharedRefusal;
-            }
-            else if (CountLevels(filter.Filter) > _broker.Options.MaxTopicLevels)
-            {
-                code = MqttReasonCode.TopicFilterInvalid;
-            }
-            else if (!_broker.Options.WildcardSubscriptionAvailable && MqttTopic.HasWildcards(filter.Filter))
-            {
-                // Wildcards refused when not available: 0xA2 (section 3.2.2.3.14; 0x80 for 3.x).
-                code = MqttReasonCode.WildcardSubscriptionsNotSupported;
-            }
-            else if (!session.HasSubscription(filter.Filter) && session.SubscriptionCount >= _broker.Options.MaxSubscriptionsPerClient)
-            {
-                code = MqttReasonCode.QuotaExceeded;
-            }
-            else
-            {
-                // Never more than the broker's Maximum QoS: the grant is lowered (section 3.2.2.3.4).
-                var qos = (MqttQualityOfService)Math.Min((byte)filter.MaximumQoS, (byte)_broker.Options.MaximumQoS);
-                MqttReasonCode? refusal = null;
-                string? refusalReason = null;
-                if (_broker.Hooks.HasHooks)
-                {
-                    var context = new MqttSubscribeContext { Client = Client!, Filter = filter, GrantedQoS = qos };
-                    await _broker.Hooks.OnSubscribeAsync(context).ConfigureAwait(false);
-                    qos = (MqttQualityOfService)Math.Min((byte)context.GrantedQoS, (byte)qos);
-                    refusal = context.ReasonCode;
-                    refusalReason = context.ReasonString;
-                }
-
-                if (refusal is { } refused && refused >= MqttReasonCode.UnspecifiedError)
-                {
-                    code = refused;
-                    reasonString ??= refusalReason;
-                }
-                else
-                {
-                    var subscription = new Subscription(session, filter.Filter, qos, filter.NoLocal, filter.RetainAsPublished, filter.RetainHandling, subscriptionId);
-                    var isNew = _broker.AddSubscription(subscription, filter);
-                    (granted ??= []).Add((subscription, isNew));
-                    code = MqttReasonCodes.Granted(qos);
-                }
+                (granted ??= []).Add((filter, result));
             }
 
-            codes.Add(code);
+            reasonString ??= result.ReasonString;
+            codes.Add(result.Code);
         }
 
         // SUBACK has the SUBSCRIBE's identifier [MQTT-3.8.4-2] and one code per filter, in order [MQTT-3.8.4-6] [MQTT-3.9.3-1].
@@ -520,29 +477,12 @@ internal sealed partial class MqttConnection
         {
             PacketId = subscribe.PacketId,
             ReasonCodes = codes,
-            Properties = reasonString is not null && v5 ? new MqttProperties { ReasonString = reasonString } : null,
+            Properties = reasonString is not null && ProtocolVersion == MqttProtocolVersion.V500 ? new MqttProperties { ReasonString = reasonString } : null,
         }, granted is not null && session.Journal is not null);
 
-        if (granted is null)
+        foreach (var (filter, result) in granted ?? [])
         {
-            return;
-        }
-
-        foreach (var (subscription, isNew) in granted)
-        {
-            // Retained messages go out after SUBACK, with RETAIN set [MQTT-3.3.1-8] (3.1.1: [MQTT-3.3.1-6]); a
-            // replaced subscription re-sends them in 3.1.1 [MQTT-3.8.4-3]; MQTT 5.0 follows Retain Handling.
-            var send = !v5 || subscription.RetainHandling == MqttRetainHandling.SendAtSubscribe ||
-                       (subscription.RetainHandling == MqttRetainHandling.SendAtSubscribeIfNew && isNew);
-            if (send)
-            {
-                _broker.DeliverRetained(subscription);
-            }
-
-            if (_broker.Hooks.HasHooks)
-            {
-                await _broker.Hooks.OnSubscribedAsync(Client!, subscribe.Filters.First(f => f.Filter == subscription.Filter)).ConfigureAwait(false);
-            }
+            await _broker.CompleteSubscribeAsync(Client!, filter, result.Subscription!, result.IsNew).ConfigureAwait(false);
         }
     }
 
@@ -583,5 +523,4 @@ internal sealed partial class MqttConnection
         }, session.Journal is not null);
     }
 
-    private static int CountLevels(string topic) => topic.AsSpan().Count('/') + 1;
 }

@@ -257,7 +257,7 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
                 return; // Not committed yet: neither it nor anything behind it goes out before it is.
             }
 
-            if (next.Message.Properties?.MessageExpiryInterval is not null && next.Message.RemainingExpiry(time) == 0)
+            if (next.Message.ExpiresAt is not null && next.Message.RemainingExpiry(time) == 0)
             {
                 queue.Dequeue();
                 (expired ??= []).Add(next);
@@ -327,7 +327,7 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
             }
 
             var message = stream.Messages[stream.Next];
-            if (message.Properties?.MessageExpiryInterval is not null && message.RemainingExpiry(time) == 0)
+            if (message.ExpiresAt is not null && message.RemainingExpiry(time) == 0)
             {
                 stream.Next++;
                 continue;

@@ -128,14 +128,10 @@ internal sealed partial class MqttStoreWriter
     }
 
     /// <summary>A message as a store sees it, with its expiry as an absolute time.</summary>
-    public MqttStoredMessage Stored(MqttApplicationMessage message, long id) => new(id, message, ExpiresAt(message));
+    public static MqttStoredMessage Stored(MqttApplicationMessage message, long id) => new(id, message, message.ExpiresAt);
 
-    private MqttStoredOutboxEntry Stored(OutboundMessage entry) =>
+    private static MqttStoredOutboxEntry Stored(OutboundMessage entry) =>
         new(entry.Sequence, Stored(entry.Message, entry.Message.StoreId), entry.QoS, entry.Retain, entry.SubscriptionIds, entry.PacketId, entry.Released);
-
-    /// <summary>When the message's Message Expiry Interval ends, as an absolute time that survives a restart.</summary>
-    public DateTimeOffset? ExpiresAt(MqttApplicationMessage message) =>
-        message.RemainingExpiry(_time) is { } seconds ? _time.GetUtcNow().AddSeconds(seconds) : null;
 
     private async Task RunAsync()
     {

@@ -9,7 +9,11 @@ public interface IMqttRetainedMessageStore
     /// <summary>Number of retained messages.</summary>
     int Count { get; }
 
-    /// <summary>Stores <paramref name="message"/> as the retained message of its topic, replacing any other.</summary>
+    /// <summary>
+    /// Stores <paramref name="message"/> as the retained message of its topic, replacing any other. A message with a
+    /// Message Expiry Interval and no <see cref="MqttApplicationMessage.ExpiresAt"/> (one not published through the
+    /// broker) is given one counted from now; a durable store keeps it, so that expiry survives a restart.
+    /// </summary>
     void Set(MqttApplicationMessage message);
 
     /// <summary>Removes the retained message of <paramref name="topic"/>; returns false when there was none.</summary>

@@ -4,9 +4,14 @@ using Gmqtt.Protocol.Topics;
 namespace Gmqtt.Storage;
 
 /// <summary>The default retained store: a concurrent dictionary keyed by topic.</summary>
-public sealed class InMemoryRetainedMessageStore : IMqttRetainedMessageStore
+/// <param name="timeProvider">
+/// The clock that starts the expiry of a message handed over without <see cref="MqttApplicationMessage.ExpiresAt"/>;
+/// the system clock when null. DI passes the broker's.
+/// </param>
+public sealed class InMemoryRetainedMessageStore(TimeProvider? timeProvider = null) : IMqttRetainedMessageStore
 {
     private readonly ConcurrentDictionary<string, MqttApplicationMessage> _messages = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
     /// <inheritdoc />
     public int Count => _messages.Count;
@@ -15,6 +20,12 @@ public sealed class InMemoryRetainedMessageStore : IMqttRetainedMessageStore
     public void Set(MqttApplicationMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (message.ExpiresAt is null)
+        {
+            // Not from the broker (which starts the expiry on receipt): the Message Expiry Interval counts from now.
+            message.StartExpiry(_time);
+        }
+
         _messages[message.Topic] = message;
     }
 

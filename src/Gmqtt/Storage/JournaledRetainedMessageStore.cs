@@ -19,7 +19,7 @@ internal sealed class JournaledRetainedMessageStore(IMqttRetainedMessageStore in
         Inner.Set(message);
         if (!MqttBroker.IsBrokerSysTopic(message.Topic))
         {
-            writer.Add(new MqttStoreChange.RetainedSaved(writer.Stored(message, 0)));
+            writer.Add(new MqttStoreChange.RetainedSaved(MqttStoreWriter.Stored(message, 0)));
         }
     }
 

@@ -31,12 +31,12 @@ public class AdminSubscriptionsTests(AdminServerFactory server) : IClassFixture<
         using var http = server.Http();
         using var client = await server.ConnectAsync("subscribed-2");
         using var publisher = await server.ConnectAsync("subscribed-2-publisher");
-        await publisher.PublishAsync("api-retained/kept", "kept", MqttQualityOfServiceLevel.AtLeastOnce, retain: true);
+        await publisher.PublishAsync("api-retained-sub/kept", "kept", MqttQualityOfServiceLevel.AtLeastOnce, retain: true);
 
-        Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("clients/subscribed-2/subscriptions", new { filter = "api-retained/#", qos = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("clients/subscribed-2/subscriptions", new { filter = "api-retained-sub/#", qos = 1 })).StatusCode);
 
         var message = await client.ReceiveAsync();
-        Assert.Equal(("api-retained/kept", "kept", true), (message.Topic, message.ConvertPayloadToString(), message.Retain));
+        Assert.Equal(("api-retained-sub/kept", "kept", true), (message.Topic, message.ConvertPayloadToString(), message.Retain));
     }
 
     [Fact]
