@@ -16,22 +16,31 @@ internal sealed class BrokerHarness : IAsyncDisposable
     private readonly List<RawClient> _clients = [];
 
     public BrokerHarness(Action<MqttBrokerOptions>? configure = null, params IMqttHook[] hooks)
+        : this(configure, sessionStore: null, time: null, hooks)
+    {
+    }
+
+    /// <summary>A broker over <paramref name="sessionStore"/> (in memory when null) on <paramref name="time"/> (a new fake clock when null); call <see cref="StartAsync"/> for a durable store.</summary>
+    public BrokerHarness(Action<MqttBrokerOptions>? configure, IMqttSessionStore? sessionStore, FakeTimeProvider? time, params IMqttHook[] hooks)
     {
         // $SYS off unless a test turns it on: its retained messages are not what other tests look at, and a
         // FakeTimeProvider moved by days would fire its timer once per interval.
         var options = new MqttBrokerOptions { SysInterval = TimeSpan.Zero };
         configure?.Invoke(options);
-        Time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        Time = time ?? new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         Broker = new MqttBroker(
             Microsoft.Extensions.Options.Options.Create(options),
             hooks,
             new InMemoryRetainedMessageStore(Time),
-            new InMemorySessionStore(),
+            sessionStore ?? new InMemorySessionStore(),
             Logs,
             Time);
     }
 
     public MqttBroker Broker { get; }
+
+    /// <summary>Loads the session store (the host does this before its listeners start).</summary>
+    public Task StartAsync() => Broker.StartAsync();
 
     public RecordingLoggerFactory Logs { get; } = new();
 
