@@ -1,0 +1,98 @@
+using Gmqtt.Storage;
+using Gmqtt.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Gmqtt.Tests.Durability;
+
+/// <summary>The SQLite file itself: never started silently empty over a file it could not read, and one broker per file.</summary>
+public sealed class SqliteStoreTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("gmqtt-sqlite-").FullName;
+
+    private string DatabasePath => Path.Combine(_directory, "sub", "gmqtt.db");
+
+    private SqliteSessionStore Store() => new(
+        Microsoft.Extensions.Options.Options.Create(new SqliteStorageOptions { Path = DatabasePath }),
+        NullLogger<SqliteSessionStore>.Instance);
+
+    [Fact]
+    public async Task A_new_store_creates_its_folder_and_loads_empty()
+    {
+        using var store = Store();
+        var snapshot = await store.LoadAsync(CancellationToken.None);
+        Assert.Empty(snapshot.Sessions);
+        Assert.True(File.Exists(DatabasePath));
+    }
+
+    [Fact]
+    public async Task A_second_store_over_the_same_file_refuses_and_names_the_process_that_holds_it()
+    {
+        using var first = Store();
+        await first.LoadAsync(CancellationToken.None);
+        using var second = Store();
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => second.LoadAsync(CancellationToken.None).AsTask());
+        Assert.Contains(DatabasePath, refused.Message);
+        Assert.Contains($"process {Environment.ProcessId}", refused.Message);
+
+        first.Dispose(); // Released: the file can be opened again.
+        await second.LoadAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_corrupt_file_stops_the_start_with_what_to_do_and_is_left_as_it_was()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        var garbage = new byte[8192];
+        Random.Shared.NextBytes(garbage);
+        await File.WriteAllBytesAsync(DatabasePath, garbage);
+
+        using var store = Store();
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => store.LoadAsync(CancellationToken.None).AsTask());
+        Assert.Contains(DatabasePath, refused.Message);
+        Assert.Contains("restore the file from a backup", refused.Message);
+        Assert.Equal(garbage, await File.ReadAllBytesAsync(DatabasePath)); // never overwritten with an empty store
+    }
+
+    [Fact]
+    public async Task A_file_of_a_newer_schema_is_refused()
+    {
+        using (var store = Store())
+        {
+            await store.LoadAsync(CancellationToken.None);
+        }
+
+        using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version = 99";
+            command.ExecuteNonQuery();
+        }
+
+        using var newer = Store();
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => newer.LoadAsync(CancellationToken.None).AsTask());
+        Assert.Contains("schema version 99", refused.Message);
+    }
+
+    [Fact]
+    public async Task A_broker_over_an_unreadable_store_does_not_start_and_accepts_no_connection()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await File.WriteAllBytesAsync(DatabasePath, new byte[4096]);
+        using var store = Store();
+        await using var harness = new BrokerHarness(null, store, time: null);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(harness.StartAsync);
+        Assert.False(harness.Broker.IsReady);
+        var client = harness.Open();
+        await client.SendAsync(new Protocol.Packets.ConnectPacket { ClientId = "c", ProtocolVersion = Protocol.MqttProtocolVersion.V311 });
+        Assert.Null(await client.ReceiveAsync()); // closed without a CONNACK
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
