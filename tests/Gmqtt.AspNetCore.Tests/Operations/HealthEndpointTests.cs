@@ -75,6 +75,42 @@ public class HealthEndpointTests(OperationsServerFixture server) : IClassFixture
     }
 
     [Fact]
+    public async Task The_check_is_Unhealthy_until_a_durable_store_is_loaded_and_Degraded_after_a_failed_commit()
+    {
+        var store = new GatedSessionStore();
+        await using var services = Services(gmqtt => gmqtt.AddSessionStore(store));
+        services.GetRequiredService<GmqttMarkerService>().AddListener("tcp test");
+        var health = services.GetRequiredService<HealthCheckService>();
+        var broker = services.GetRequiredService<MqttBroker>();
+
+        var starting = broker.StartAsync();
+        var loading = (await health.CheckHealthAsync()).Entries["gmqtt"];
+        Assert.Equal(HealthStatus.Unhealthy, loading.Status);
+        Assert.Contains("loading its session store", loading.Description, StringComparison.Ordinal);
+
+        store.Loaded.SetResult();
+        await starting;
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync()).Entries["gmqtt"].Status);
+
+        // A retained message is written to the store; the disk refuses it.
+        store.Failure = new IOException("disk full");
+        await broker.PublishAsync(new MqttApplicationMessage { Topic = "health/retained", Payload = "x"u8.ToArray(), Retain = true });
+        await Eventually(() => broker.StorageFailure is not null);
+        var failing = (await health.CheckHealthAsync()).Entries["gmqtt"];
+        Assert.Equal(HealthStatus.Degraded, failing.Status);
+        Assert.Contains("disk full", failing.Description, StringComparison.Ordinal);
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+
+    [Fact]
     public async Task With_a_listener_and_working_stores_the_check_is_Healthy()
     {
         await using var services = Services();
@@ -91,6 +127,27 @@ public class HealthEndpointTests(OperationsServerFixture server) : IClassFixture
         services.AddHealthChecks().AddGmqtt();
         configure?.Invoke(gmqtt);
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>A durable store that loads when the test says so, and fails its commits when told to.</summary>
+    private sealed class GatedSessionStore : IMqttSessionStore
+    {
+        public TaskCompletionSource Loaded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Exception? Failure { get; set; }
+
+        public MqttStoreDurability Durability => MqttStoreDurability.Commit;
+
+        public TimeSpan CommitInterval => TimeSpan.Zero;
+
+        public async ValueTask<MqttStoreSnapshot> LoadAsync(CancellationToken cancellationToken)
+        {
+            await Loaded.Task.WaitAsync(cancellationToken);
+            return MqttStoreSnapshot.Empty;
+        }
+
+        public ValueTask CommitAsync(IReadOnlyList<MqttStoreChange> changes, CancellationToken cancellationToken) =>
+            Failure is { } failure ? ValueTask.FromException(failure) : ValueTask.CompletedTask;
     }
 
     /// <summary>A durable store whose database is down.</summary>

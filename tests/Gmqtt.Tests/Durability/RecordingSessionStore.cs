@@ -4,7 +4,7 @@ using Gmqtt.Storage;
 namespace Gmqtt.Tests.Durability;
 
 /// <summary>
-/// A durable store (<see cref="MqttStoreDurability.Commit"/>) that records every change it is told, can hold commits
+/// A durable store (<see cref="MqttStoreDurability.Commit"/> unless set) that records every change it is told, can hold commits
 /// back until released, and can fail them: to see what reaches the store, and when the broker acknowledges.
 /// </summary>
 internal sealed class RecordingSessionStore : IMqttSessionStore
@@ -16,9 +16,9 @@ internal sealed class RecordingSessionStore : IMqttSessionStore
     /// <summary>When set, commits throw this (a disk that is full, say).</summary>
     public Exception? Failure { get; set; }
 
-    public MqttStoreDurability Durability => MqttStoreDurability.Commit;
+    public MqttStoreDurability Durability { get; init; } = MqttStoreDurability.Commit;
 
-    public TimeSpan CommitInterval => TimeSpan.Zero;
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.Zero;
 
     /// <summary>Holds every commit from now on until <see cref="Release"/>.</summary>
     public void Hold() => _release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -16,9 +16,11 @@ public class StoreContractTests
     private const MqttQualityOfService QoS1 = MqttQualityOfService.AtLeastOnce;
     private const MqttQualityOfService QoS2 = MqttQualityOfService.ExactlyOnce;
 
-    private static async Task<(BrokerHarness Harness, RecordingSessionStore Store)> StartAsync(Action<MqttBrokerOptions>? configure = null, params IMqttHook[] hooks)
+    private static async Task<(BrokerHarness Harness, RecordingSessionStore Store)> StartAsync(Action<MqttBrokerOptions>? configure = null, params IMqttHook[] hooks) =>
+        await StartAsync(new RecordingSessionStore(), configure, hooks);
+
+    private static async Task<(BrokerHarness Harness, RecordingSessionStore Store)> StartAsync(RecordingSessionStore store, Action<MqttBrokerOptions>? configure = null, params IMqttHook[] hooks)
     {
-        var store = new RecordingSessionStore();
         var harness = new BrokerHarness(configure, store, time: null, hooks);
         await harness.StartAsync();
         return (harness, store);
@@ -51,6 +53,22 @@ public class StoreContractTests
         var entry = Assert.Single(store.Of<MqttStoreChange.OutboxEntrySaved>());
         Assert.Equal(("offline", "held"), (entry.ClientId, Encoding.UTF8.GetString(entry.Entry.Message.Message.Payload.Span)));
         Assert.Single(store.Of<MqttStoreChange.MessageSaved>());
+    }
+
+    [Fact]
+    public async Task Periodic_mode_acknowledges_and_delivers_without_waiting_and_commits_every_interval()
+    {
+        var (harness, store) = await StartAsync(new RecordingSessionStore { Durability = MqttStoreDurability.Periodic, CommitInterval = TimeSpan.FromSeconds(1) });
+        await using var _ = harness;
+        var subscriber = await harness.SubscriberAsync("online", "t", QoS1, clean: false);
+        var publisher = await harness.ConnectAsync("pub");
+        await publisher.PublishAsync("t", "fast", QoS1, packetId: 1);
+        Assert.Equal(1, (await publisher.ReceiveAsync<PubAckPacket>()).PacketId); // no commit yet: write-behind
+        Assert.Equal("fast", Encoding.UTF8.GetString((await subscriber.ReceivePublishAsync()).Payload.Span));
+        Assert.Empty(store.Of<MqttStoreChange.OutboxEntrySaved>());
+
+        harness.Time.Advance(TimeSpan.FromSeconds(1)); // the interval: the gathered changes are committed
+        await Eventually.TrueAsync(() => store.Of<MqttStoreChange.OutboxEntrySaved>().Any());
     }
 
     [Fact]
