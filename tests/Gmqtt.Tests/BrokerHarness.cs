@@ -42,6 +42,17 @@ internal sealed class BrokerHarness : IAsyncDisposable
     /// <summary>Loads the session store (the host does this before its listeners start).</summary>
     public Task StartAsync() => Broker.StartAsync();
 
+    /// <summary>
+    /// Waits until everything the broker has handed its durable store so far is committed: a change nobody was told
+    /// about (a disconnect's deadline, say) is otherwise committed with the next batch, and a crash before it may lose it.
+    /// </summary>
+    public Task CommittedAsync()
+    {
+        var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Broker.StoreWriter!.AfterCommit(_ => committed.SetResult());
+        return committed.Task.WaitAsync(RawClient.Timeout);
+    }
+
     public RecordingLoggerFactory Logs { get; } = new();
 
     public FakeTimeProvider Time { get; }

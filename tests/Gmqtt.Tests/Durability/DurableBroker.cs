@@ -38,16 +38,8 @@ internal sealed class DurableBroker : IAsyncDisposable
         return broker;
     }
 
-    /// <summary>
-    /// Waits until everything the broker has handed its store so far is committed: a change nobody was told about
-    /// (a disconnect's deadline, say) is otherwise committed with the next batch, and a crash before it may lose it.
-    /// </summary>
-    public Task CommittedAsync()
-    {
-        var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Broker.StoreWriter!.AfterCommit(_ => committed.SetResult());
-        return committed.Task.WaitAsync(RawClient.Timeout);
-    }
+    /// <summary>Waits until everything handed to the store so far is committed (<see cref="BrokerHarness.CommittedAsync"/>).</summary>
+    public Task CommittedAsync() => Harness.CommittedAsync();
 
     /// <summary>A graceful stop and a new broker over the same file.</summary>
     public async Task RestartAsync()

@@ -26,13 +26,6 @@ public class StoreContractTests
         return (harness, store);
     }
 
-    private static Task CommittedAsync(BrokerHarness harness)
-    {
-        var committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        harness.Broker.StoreWriter!.AfterCommit(_ => committed.SetResult());
-        return committed.Task.WaitAsync(RawClient.Timeout);
-    }
-
     [Fact]
     public async Task A_PUBACK_waits_for_the_commit_of_the_message_and_its_enqueue_while_the_read_loop_goes_on()
     {
@@ -139,7 +132,7 @@ public class StoreContractTests
         await publisher.ReceiveAsync<PubAckPacket>();
         await clean.ReceiveMessageAsync();
         await harness.Broker.PublishAsync(new MqttApplicationMessage { Topic = "$SYS/broker/uptime", Payload = "1"u8.ToArray(), Retain = true });
-        await CommittedAsync(harness);
+        await harness.CommittedAsync();
 
         Assert.DoesNotContain(store.Changes, c => c is MqttStoreChange.SessionSaved { Session.ClientId: "clean" or "pub" });
         Assert.Empty(store.Of<MqttStoreChange.OutboxEntrySaved>());
@@ -165,7 +158,7 @@ public class StoreContractTests
         await client.ReceiveAsync<PubRelPacket>();
         await client.SendAsync(new DisconnectPacket { ReasonCode = MqttReasonCode.DisconnectWithWillMessage, Properties = new MqttProperties { SessionExpiryInterval = 600 } });
         await client.ExpectClosedAsync();
-        await CommittedAsync(harness);
+        await harness.CommittedAsync();
 
         var saved = store.Of<MqttStoreChange.SessionSaved>().Where(s => s.Session.ClientId == "c").ToList();
         Assert.Equal("bye", Encoding.UTF8.GetString(saved[0].Session.Will!.Payload.Span)); // stored at connect
@@ -229,7 +222,7 @@ public class StoreContractTests
         var again = harness.Open();
         await again.Connect5Async("small", cleanStart: false, new MqttProperties { SessionExpiryInterval = 60 });
         await again.PingAsync(); // the expired message was taken from the queue and dropped
-        await CommittedAsync(harness);
+        await harness.CommittedAsync();
 
         var saved = store.Of<MqttStoreChange.OutboxEntrySaved>().Select(e => e.Entry.Sequence).Distinct().Order().ToList();
         var removed = store.Of<MqttStoreChange.OutboxEntryRemoved>().Select(e => e.Sequence).Order().ToList();
@@ -259,7 +252,7 @@ public class StoreContractTests
         // in the store as in memory (section 4.8.2).
         var replaced = harness.Open();
         await replaced.ConnectAsync(first.ClientId, clean: true);
-        await CommittedAsync(harness);
+        await harness.CommittedAsync();
         Assert.Contains(store.Changes, c => c is MqttStoreChange.SessionRemoved s && s.ClientId == first.ClientId);
         var moved = Assert.Single(store.Of<MqttStoreChange.OutboxEntrySaved>(), e => e.ClientId == other);
         Assert.Equal("m", Encoding.UTF8.GetString(moved.Entry.Message.Message.Payload.Span));
