@@ -4,6 +4,7 @@
 #
 #   benchmarks/load/run.sh                                   # full run (about 2.5 minutes per broker)
 #   DURATION=2 WARMUP=1 CONN_STEPS=1000,5000 benchmarks/load/run.sh   # quick check
+#   DURABLE=1 RUNS=3 benchmarks/load/run.sh                  # durable session stores, persistent sessions, QoS 1
 set -euo pipefail
 
 ROOT=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
@@ -12,9 +13,19 @@ SCRATCH=${SCRATCH:-/tmp/gmqtt-bench}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 RUNS=${RUNS:-1}
-SCENARIOS=${SCENARIOS:-fanin,fanout,pairs,latency,conn}
-BROKERS=${BROKERS:-gmqtt mosquitto mqttnet}
-QOS=${QOS:-0,1}
+DURABLE=${DURABLE:-0}
+if [[ $DURABLE == 1 ]]; then
+  # Durable rows: persistent sessions at QoS 1, the in-memory baseline against the durable stores.
+  SCENARIOS=${SCENARIOS:-fanin,fanout,pairs}
+  BROKERS=${BROKERS:-gmqtt gmqtt-sqlite gmqtt-fsync mosquitto-persist}
+  QOS=${QOS:-1}
+  SESSION_EXPIRY=${SESSION_EXPIRY:-3600}
+else
+  SCENARIOS=${SCENARIOS:-fanin,fanout,pairs,latency,conn}
+  BROKERS=${BROKERS:-gmqtt mosquitto mqttnet}
+  QOS=${QOS:-0,1}
+  SESSION_EXPIRY=${SESSION_EXPIRY:-0}
+fi
 CLIENTS=${CLIENTS:-10}
 PAYLOAD=${PAYLOAD:-64}
 WINDOW=${WINDOW:-200}
@@ -33,9 +44,13 @@ log() { echo "== $(date -u +%H:%M:%S) $*" >&2; }
 
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer"
 [[ $DURATION =~ ^[0-9]+$ && $WARMUP =~ ^[0-9]+$ ]] || die "DURATION and WARMUP must be whole seconds"
+[[ $SESSION_EXPIRY =~ ^[0-9]+$ ]] || die "SESSION_EXPIRY must be whole seconds"
 [[ -d $SHARED_DIR/bench/cgen ]] || die "no cgen in $SHARED_DIR/bench (set SHARED_DIR)"
 for b in $BROKERS; do
-  case $b in gmqtt|mosquitto|mqttnet) ;; *) die "unknown broker '$b' (gmqtt, mosquitto, mqttnet)" ;; esac
+  case $b in
+    gmqtt|gmqtt-sqlite|gmqtt-fsync|mosquitto|mosquitto-persist|mqttnet) ;;
+    *) die "unknown broker '$b' (gmqtt, gmqtt-sqlite, gmqtt-fsync, mosquitto, mosquitto-persist, mqttnet)" ;;
+  esac
 done
 IFS=, read -ra scenario_list <<<"$SCENARIOS"
 throughput=() ; run_latency=0 ; run_conn=0
@@ -49,11 +64,13 @@ for s in "${scenario_list[@]}"; do
 done
 throughput_csv=$(IFS=,; echo "${throughput[*]}")
 mqtt_flag=() ; [[ $MQTT5 == 1 ]] && mqtt_flag=(--mqtt5)
+session_flag=() ; (( SESSION_EXPIRY > 0 )) && session_flag=(--session-expiry "$SESSION_EXPIRY")
 read -ra cgen_extra <<<"$CGEN_ARGS"
 read -ra gmqtt_extra <<<"$GMQTT_ARGS"
 
 mkdir -p "$OUT/logs" "$SCRATCH"
 OUT=$(cd "$OUT" && pwd)
+SCRATCH=$(cd "$SCRATCH" && pwd) # absolute: Gmqtt runs from the repository root and gets store paths under it
 RESULTS=$OUT/results.jsonl
 FAILURES=$OUT/failures.txt
 : >"$FAILURES"
@@ -78,7 +95,7 @@ trap 'cleanup; exit 130' INT TERM
 
 # ---------------------------------------------------------------- 1. Mosquitto
 MOSQUITTO=
-if [[ " $BROKERS " == *" mosquitto "* ]]; then
+if [[ " $BROKERS " == *" mosquitto"* ]]; then
   MOSQUITTO=$(command -v mosquitto || true)
   [[ -z $MOSQUITTO && -x /usr/sbin/mosquitto ]] && MOSQUITTO=/usr/sbin/mosquitto
   if [[ -z $MOSQUITTO ]]; then
@@ -98,7 +115,7 @@ make -s -C "$SCRATCH/cgen" >/dev/null
 CGEN=$SCRATCH/cgen/mqtt-cgen
 
 GMQTT_DLL=$ROOT/samples/Gmqtt.Server/bin/Release/net10.0/Gmqtt.Server.dll
-if [[ " $BROKERS " == *" gmqtt "* ]]; then
+if [[ " $BROKERS " == *" gmqtt"* ]]; then
   log "building samples/Gmqtt.Server (Release)"
   dotnet build "$ROOT/samples/Gmqtt.Server" -c Release -nologo -v q >"$OUT/logs/build-gmqtt.log" 2>&1 \
     || { tail -20 "$OUT/logs/build-gmqtt.log" >&2; die "Gmqtt build failed"; }
@@ -116,8 +133,34 @@ fi
 # ---------------------------------------------------------------- brokers
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Each broker has its own ports: Gmqtt-based ones use port, port+1 (TLS) and port+2 (HTTP); MQTTnet port and port+1.
 broker_port() {
-  case $1 in gmqtt) echo $BASE_PORT ;; mosquitto) echo $((BASE_PORT + 4)) ;; mqttnet) echo $((BASE_PORT + 6)) ;; esac
+  case $1 in
+    gmqtt) echo $BASE_PORT ;;
+    mosquitto) echo $((BASE_PORT + 4)) ;;
+    mqttnet) echo $((BASE_PORT + 6)) ;;
+    mosquitto-persist) echo $((BASE_PORT + 8)) ;;
+    gmqtt-sqlite) echo $((BASE_PORT + 10)) ;;
+    gmqtt-fsync) echo $((BASE_PORT + 13)) ;;
+  esac
+}
+
+# Durable brokers keep their store in a scratch folder of their own (SCRATCH/NAME-store), wiped before each start.
+store_dir() {
+  case $1 in gmqtt-sqlite|gmqtt-fsync|mosquitto-persist) echo "$SCRATCH/$1-store" ;; esac
+}
+wipe_store() {
+  local dir; dir=$(store_dir "$1")
+  [[ -n $dir ]] || return 0
+  rm -rf -- "$dir"
+  mkdir -p "$dir"
+}
+# log_store NAME LOGSUFFIX WHEN: append an ls -la of the store folder to logs/NAME-LOGSUFFIX-store.txt.
+log_store() {
+  local dir; dir=$(store_dir "$1")
+  [[ -n $dir && -d $dir ]] || return 0
+  { echo "== $(date -u +%FT%TZ) $3: ls -la $dir"; ls -la "$dir"; echo "total bytes: $(du -sb "$dir" | cut -f1)"; echo; } \
+    >>"$OUT/logs/$1-$2-store.txt" 2>&1
 }
 
 # The machine is shared: before starting a broker, wait (at most WAIT_IDLE s) until no other mqtt-cgen runs.
@@ -137,23 +180,39 @@ start_broker() {
   local logf="$OUT/logs/$name-$2.log"
   wait_idle
   port_open "$port" && { echo "$name: port $port already in use" >>"$FAILURES"; return 1; }
+  wipe_store "$name"
+  local store; store=$(store_dir "$name")
   case $name in
-    gmqtt)
+    gmqtt|gmqtt-sqlite|gmqtt-fsync)
+      # From the repository root appsettings.json is not loaded, and the sample's storage provider defaults to
+      # Sqlite (data/gmqtt.db), so every variant names its provider.
+      local storage=(--Gmqtt:Storage:Provider=InMemory)
+      case $name in
+        gmqtt-sqlite) storage=(--Gmqtt:Storage:Provider=Sqlite --Gmqtt:Storage:Durability=Commit "--Gmqtt:Storage:Path=$store/gmqtt.db") ;;
+        gmqtt-fsync) storage=(--Gmqtt:Storage:Provider=Sqlite --Gmqtt:Storage:Durability=Fsync "--Gmqtt:Storage:Path=$store/gmqtt.db") ;;
+      esac
       ( ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"; cd "$ROOT"
         exec dotnet "$GMQTT_DLL" \
           --Kestrel:Endpoints:Mqtt:Url=http://127.0.0.1:$port \
           --Kestrel:Endpoints:MqttTls:Url=https://127.0.0.1:$((port + 1)) \
           --Kestrel:Endpoints:Http:Url=http://127.0.0.1:$((port + 2)) \
           --Logging:LogLevel:Default=Warning --Gmqtt:Admin:Enabled=false \
-          --Gmqtt:MaxQueuedMessages=1000000 "${gmqtt_extra[@]}" ) >"$logf" 2>&1 &
+          --Gmqtt:MaxQueuedMessages=1000000 "${storage[@]}" "${gmqtt_extra[@]}" ) >"$logf" 2>&1 &
       ;;
-    mosquitto)
-      local conf="$OUT/logs/mosquitto.conf"
+    mosquitto|mosquitto-persist)
+      local conf="$OUT/logs/$name.conf" persistence="persistence false"
+      if [[ $name == mosquitto-persist ]]; then
+        # Default autosave settings: the in-memory state goes to mosquitto.db every 1800 s and at exit.
+        persistence="persistence true
+persistence_location $store/"
+        # Started as root, mosquitto drops to the mosquitto user, which must be able to write the store.
+        if [[ $(id -u) == 0 ]] && id mosquitto >/dev/null 2>&1; then chown mosquitto: "$store"; fi
+      fi
       cat >"$conf" <<EOF
 # Written by benchmarks/load/run.sh
 listener $port 127.0.0.1
 allow_anonymous true
-persistence false
+$persistence
 # Deep enough that QoS 1 runs are not cut by queue limits: unlimited in-flight, 1M queued per client.
 max_inflight_messages 0
 max_queued_messages 1000000
@@ -187,13 +246,20 @@ EOF
   log "$name started: pid $broker_pid ($comm), port $port, nofile $(awk '/Max open files/ {print $4}' "/proc/$broker_pid/limits")"
 }
 
+# stop_broker NAME LOGSUFFIX: a durable broker's store folder is listed before and after the stop.
 stop_broker() {
   local name=$1
+  log_store "$name" "$2" "before stop"
   if [[ -n $broker_pid ]] && ! kill -0 "$broker_pid" 2>/dev/null; then
     wait "$broker_pid" 2>/dev/null && rc=0 || rc=$?
     echo "$name: broker process died (exit $rc) before it was stopped" >>"$FAILURES"
   fi
   stop_pid "$broker_pid" 10; broker_pid=
+  log_store "$name" "$2" "after stop"
+  local dir; dir=$(store_dir "$name")
+  if [[ -n $dir && -d $dir ]]; then
+    log "$name: store $dir holds $(du -sb "$dir" | cut -f1) bytes after stop (logs/$name-$2-store.txt)"
+  fi
 }
 
 # cgen NAME TIMEOUT ARGS...: one bounded generator run against the current broker.
@@ -202,7 +268,7 @@ cgen() {
   local port; port=$(broker_port "$name")
   "$CGEN" --host 127.0.0.1 --port "$port" --broker-pid "$broker_pid" --broker-name "$name" \
     --clients "$CLIENTS" --payload "$PAYLOAD" --duration "$DURATION" --warmup "$WARMUP" \
-    "${mqtt_flag[@]}" --hard-timeout "$hard" --out "$RESULTS" "${cgen_extra[@]}" "$@" \
+    "${mqtt_flag[@]}" "${session_flag[@]}" --hard-timeout "$hard" --out "$RESULTS" "${cgen_extra[@]}" "$@" \
     >/dev/null 2>>"$OUT/logs/cgen-$name.log" &
   cgen_pid=$!
   local rc=0; wait "$cgen_pid" || rc=$?
@@ -225,8 +291,9 @@ conn_timeout=$(( $(tr ',' '\n' <<<"$CONN_STEPS" | grep -c .) * 40 + 60 ))
 
 {
   echo "utc=$(date -u +%FT%TZ) commit=$(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo -dirty)"
-  echo "brokers=$BROKERS scenarios=$SCENARIOS qos=$QOS clients=$CLIENTS payload=$PAYLOAD window=$WINDOW"
-  echo "duration=$DURATION warmup=$WARMUP runs=$RUNS rate=$RATE conn_steps=$CONN_STEPS source_ips=$SOURCE_IPS mqtt5=$MQTT5"
+  echo "durable=$DURABLE brokers=$BROKERS scenarios=$SCENARIOS qos=$QOS clients=$CLIENTS payload=$PAYLOAD window=$WINDOW"
+  echo "duration=$DURATION warmup=$WARMUP runs=$RUNS rate=$RATE conn_steps=$CONN_STEPS source_ips=$SOURCE_IPS mqtt5=$MQTT5 session_expiry=$SESSION_EXPIRY"
+  echo "scratch=$SCRATCH on $(df -P "$SCRATCH" | awk 'NR == 2 {print $1}')"
   echo "gmqtt_args=$GMQTT_ARGS cgen_args=$CGEN_ARGS"
   echo "mosquitto=$([[ -n $MOSQUITTO ]] && "$MOSQUITTO" -h 2>/dev/null | head -1) dotnet=$(dotnet --version)"
   echo "nproc=$(nproc) loadavg_at_start=$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -248,7 +315,7 @@ for name in $BROKERS; do
         log "$name: latency qos $QOS at $RATE msg/s"
         cgen "$name" "$lat_timeout" --scenario latency --qos "$QOS" --rate "$RATE" || ok=0
       fi
-      stop_broker "$name"
+      stop_broker "$name" msg
     fi
   fi
   if (( run_conn )); then
@@ -256,7 +323,7 @@ for name in $BROKERS; do
     if start_broker "$name" conn; then
       log "$name: conn steps $CONN_STEPS"
       cgen "$name" "$conn_timeout" --scenario conn --steps "$CONN_STEPS" --source-ips "$SOURCE_IPS" || true
-      stop_broker "$name"
+      stop_broker "$name" conn
     fi
   fi
 done

@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
-"""One side-by-side markdown table from mqtt-cgen JSON lines (benchmarks/load/run.sh writes them).
+"""Side-by-side markdown tables from mqtt-cgen JSON lines (benchmarks/load/run.sh writes them).
 
     table.py [--brokers gmqtt,mosquitto,mqttnet] results.jsonl [more.jsonl ...]
 
 Rows: scenario x QoS (plus one conn row); columns: one per broker, then Gmqtt's ratios and lost_or_late.
 Repeated throughput runs are reduced to the run with the median rate; all its figures come from that run.
+
+Lines with persistent sessions (session_expiry > 0, run.sh DURABLE=1) get a table of their own: throughput rows,
+one column per broker (gmqtt, gmqtt-sqlite, gmqtt-fsync, mosquitto-persist, ...), then the durable store's ratios
+against their targets: gmqtt-sqlite / gmqtt (fan-in and pairs >= 0.50, fan-out >= 0.25) and
+gmqtt-sqlite / mosquitto-persist (>= 3).
 """
 import argparse
 import json
@@ -14,6 +19,11 @@ from collections import defaultdict
 THROUGHPUT = ("fanin", "fanout", "pairs")
 STEAL_LIMIT = 10.0   # % machine steal above which a run is suspect
 GEN_BOUND = 0.9      # generator cores at which the rate is the generator's limit, not the broker's
+GMQTT_VARIANTS = ("gmqtt-sqlite", "gmqtt-fsync")  # Gmqtt with a durable store: not an "other" broker
+# Durable-store targets at QoS 1: msg/s of gmqtt-sqlite / gmqtt (in memory), and gmqtt-sqlite / mosquitto-persist.
+TARGET_VS_MEMORY = {"fanin": 0.50, "fanout": 0.25, "pairs": 0.50}
+TARGET_VS_MOSQUITTO = 3.0
+OTHERS_LIMIT = 0.25  # cores used by other processes (machine − broker − generator) that disturb a durable row
 
 
 def median_run(runs, key):
@@ -67,6 +77,23 @@ def conn_figures(r):
     }
 
 
+def persistent(r):
+    return (r.get("session_expiry") or 0) > 0
+
+
+def other_cores(r):
+    """CPU that processes other than the broker and the generator used during a throughput run (shared machine)."""
+    if r.get("machine_cpu_us_per_msg") is None or r.get("broker_cpu_cores") is None:
+        return None
+    machine = r["machine_cpu_us_per_msg"] * r["recv_msgs_per_s"] / 1e6
+    return max(0.0, machine - r["broker_cpu_cores"] - (r.get("gen_cpu_cores") or 0))
+
+
+def durable_flags(r):
+    o = other_cores(r)
+    return flags(r) + ("§" if o is not None and o >= OTHERS_LIMIT else "")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--brokers", help="column order, comma list (default: gmqtt first, then as found)")
@@ -80,10 +107,30 @@ def main():
     if not rows:
         sys.exit("table.py: no results")
 
-    found = list(dict.fromkeys(r["broker"] for r in rows))
-    brokers = a.brokers.split(",") if a.brokers else sorted(found, key=lambda b: b != "gmqtt")
+    listed = a.brokers.split(",") if a.brokers else None
+    clean = [r for r in rows if not persistent(r)]
+    durable = [r for r in rows if persistent(r)]
+
+    def columns(subset, rest):
+        """The listed brokers (or those found), minus brokers whose lines are all in the other table."""
+        if listed is None:
+            return sorted(dict.fromkeys(r["broker"] for r in subset), key=lambda b: b != "gmqtt")
+        only_rest = {r["broker"] for r in rest} - {r["broker"] for r in subset}
+        return [b for b in listed if b not in only_rest]
+
+    if clean:
+        standard_table(clean, columns(clean, durable))
+    if durable:
+        if clean:
+            print()
+            print("Persistent sessions (session_expiry > 0):")
+            print()
+        durable_table(durable, columns(durable, clean))
+
+
+def standard_table(rows, brokers):
     gm = "gmqtt" if "gmqtt" in brokers else None
-    others = [b for b in brokers if b != gm]
+    others = [b for b in brokers if b != gm and b not in GMQTT_VARIANTS]
 
     groups = defaultdict(list)
     for r in rows:
@@ -188,6 +235,79 @@ def main():
           f"† machine steal > {STEAL_LIMIT:.0f} % in that run; ‡ generator ≥ {GEN_BOUND} core (generator-bound). "
           "**Bold** lost_or_late at QoS 1 means messages were lost: that rate is not a sustainable one. "
           "conn row: connection failures + connections lost instead of lost_or_late.")
+
+
+def durable_table(rows, brokers):
+    """Throughput with persistent sessions: the durable stores against in-memory Gmqtt and persistent Mosquitto."""
+    groups = defaultdict(list)
+    for r in rows:
+        groups[(r["scenario"], r.get("qos"), r["broker"])].append(r)
+    sq, mem, mosq, fs = "gmqtt-sqlite", "gmqtt", "mosquitto-persist", "gmqtt-fsync"
+    ratio_cols = []  # (header, numerator, denominator, targets by scenario or None)
+    if sq in brokers and mem in brokers:
+        ratio_cols.append((f"{sq} ÷ {mem} (target: fan-in, pairs ≥ 0.50; fan-out ≥ 0.25)", sq, mem, TARGET_VS_MEMORY))
+    if sq in brokers and mosq in brokers:
+        ratio_cols.append((f"{sq} ÷ {mosq} (target ≥ {TARGET_VS_MOSQUITTO:.0f}×)", sq, mosq,
+                           dict.fromkeys(THROUGHPUT, TARGET_VS_MOSQUITTO)))
+    if fs in brokers and mem in brokers:
+        ratio_cols.append((f"{fs} ÷ {mem}", fs, mem, None))
+
+    head = ["scenario", "QoS", "cell", *brokers, *(c[0] for c in ratio_cols),
+            "lost_or_late (" + " / ".join(brokers) + ")"]
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    qos_values = sorted({r.get("qos") for r in rows if r.get("qos") is not None})
+    for scenario in THROUGHPUT:
+        for qos in qos_values:
+            picked = {}
+            for b in brokers:
+                runs = groups.get((scenario, qos, b))
+                if runs:
+                    m = median_run(runs, lambda r: r["recv_msgs_per_s"])
+                    picked[b] = dict(m, _n=len(runs), _lost_max=max(r["lost_or_late"] for r in runs))
+            if not picked:
+                continue
+            cells, lost = [], []
+            for b in brokers:
+                r = picked.get(b)
+                if r is None:
+                    cells.append("—")
+                    lost.append("—")
+                    continue
+                runs = f" (median of {r['_n']})" if r["_n"] > 1 else ""
+                cells.append(f"{num(r['recv_msgs_per_s'])} · {num(r.get('broker_cpu_us_per_msg'), 1)}"
+                             f" · {num(r.get('broker_cpu_cores'), 2)}{durable_flags(r)}{runs}")
+                bad = r["_lost_max"] > 0 and qos >= 1
+                lost.append(("**" + num(r["_lost_max"]) + "**") if bad else num(r["_lost_max"]))
+            ratios = []
+            for _, top, bottom, targets in ratio_cols:
+                t, u = picked.get(top), picked.get(bottom)
+                x = ratio(t and t["recv_msgs_per_s"], u and u["recv_msgs_per_s"])
+                if x is None:
+                    ratios.append("—")
+                elif targets is None or qos < 1 or scenario not in targets:
+                    ratios.append(f"{x:.2f}×")
+                elif t["_lost_max"] > 0:
+                    ratios.append(f"**{x:.2f}×** (lost messages: not a sustainable rate)")
+                elif x >= targets[scenario]:
+                    ratios.append(f"{x:.2f}× (≥ {targets[scenario]:.2f} ✓)")
+                else:
+                    ratios.append(f"**{x:.2f}×** (≥ {targets[scenario]:.2f} ✗)")
+            out.append("| " + " | ".join([scenario, str(qos), "msg/s · broker µs CPU/msg · broker cores",
+                                           *cells, *ratios, " / ".join(lost)]) + " |")
+    if len(out) == 2:
+        print("No throughput lines with persistent sessions.")
+        return
+    expiry = sorted({r.get("session_expiry") for r in rows})
+    print("\n".join(out))
+    print()
+    print(f"Every client keeps a persistent session (session expiry {', '.join(num(e) for e in expiry)} s). "
+          "msg/s: deliveries per second, median run. µs CPU/msg: broker CPU (user+sys) per delivered message; "
+          "broker cores: broker CPU over the measured interval; a low rate with the broker well below the cores "
+          "the machine had free means it waits (on the disk or its store), unless § says others took them. Targets apply at QoS 1; ✗ and bold mark a ratio below its target. "
+          f"† machine steal > {STEAL_LIMIT:.0f} % in that run; ‡ generator ≥ {GEN_BOUND} core (generator-bound); "
+          f"§ other processes used ≥ {OTHERS_LIMIT} core during that run (shared machine: the figure is disturbed, "
+          "and so is any ratio that uses it). "
+          "**Bold** lost_or_late at QoS 1 means messages were lost: that rate is not a sustainable one.")
 
 
 if __name__ == "__main__":
