@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Gmqtt.Protocol;
 using Microsoft.Data.Sqlite;
@@ -9,9 +10,12 @@ namespace Gmqtt.Storage.Sqlite;
 
 /// <summary>
 /// The embedded session store: one SQLite database in WAL mode, held exclusively by this process, written by the
-/// broker's one writer in group commits. Message bodies are stored once (table <c>message</c>) and each session's
-/// outbox entries refer to them; acknowledged entries and unreferenced bodies are deleted as they go, and SQLite
-/// reuses the freed pages, so the file stays bounded by what is queued.
+/// broker's one writer in group commits. It is a log: each commit appends one row holding all of its changes in a
+/// compact binary form (<see cref="ChangeLog"/>), so a commit of thousands of changes costs one insert rather than
+/// thousands of row updates. The store keeps what the log adds up to (<see cref="StoredState"/>); once the log has
+/// grown well past it, one transaction replaces the log with that state, and SQLite reuses the freed pages — the file
+/// is bounded by what is stored, not by what went through. Message bodies are logged once however many sessions refer
+/// to them.
 /// </summary>
 public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorageProbe, IDisposable
 {
@@ -22,7 +26,11 @@ public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorage
     private readonly ILogger _logger;
     private SqliteConnection? _connection;
     private FileStream? _lock;
-    private Commands? _commands;
+    private readonly StoredState _state = new();
+    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private SqliteCommand? _append;
+    private long _logBytes;
+    private long _compactedBytes;
 
     /// <summary>Creates the store; the database is opened by <see cref="LoadAsync"/>.</summary>
     public SqliteSessionStore(IOptions<SqliteStorageOptions> options, ILogger<SqliteSessionStore> logger, IHostEnvironment? environment = null)
@@ -60,15 +68,27 @@ public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorage
     public ValueTask CommitAsync(IReadOnlyList<MqttStoreChange> changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var commands = _commands ?? throw new InvalidOperationException("The store is not loaded.");
-        using var transaction = _connection!.BeginTransaction();
-        commands.Enlist(transaction);
+        var append = _append ?? throw new InvalidOperationException("The store is not loaded.");
+        _buffer.ResetWrittenCount();
         foreach (var change in changes)
         {
-            commands.Apply(change);
+            ChangeLog.Write(_buffer, change);
         }
 
-        transaction.Commit();
+        // One row per commit; SQLite's own transaction around the single statement is the commit.
+        append.Parameters[0].Value = _buffer.WrittenMemory.ToArray();
+        append.ExecuteNonQuery();
+        _logBytes += _buffer.WrittenCount;
+        foreach (var change in changes)
+        {
+            _state.Apply(change);
+        }
+
+        if (_logBytes > CompactionThreshold)
+        {
+            Compact();
+        }
+
         return ValueTask.CompletedTask;
     }
 
@@ -86,8 +106,8 @@ public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorage
     /// <summary>Closes the database and releases the file.</summary>
     public void Dispose()
     {
-        _commands?.Dispose();
-        _commands = null;
+        _append?.Dispose();
+        _append = null;
         _connection?.Dispose();
         _connection = null;
         _lock?.Dispose();
@@ -130,7 +150,6 @@ public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorage
             Execute(_options.Durability == MqttStoreDurability.Fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
             Execute("PRAGMA journal_size_limit=67108864"); // The log is truncated back to 64 MiB after a checkpoint.
             Migrate();
-            _commands = new Commands(connection);
         }
         catch (SqliteException e)
         {
@@ -192,19 +211,8 @@ public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorage
         // Each step takes the schema from its number to the next, in one transaction with the version it writes.
         string[] migrations =
         [
-            """
-            CREATE TABLE session(client_id TEXT PRIMARY KEY, version INTEGER NOT NULL, expiry INTEGER NOT NULL, expires_at INTEGER,
-                                 will BLOB, will_delay INTEGER NOT NULL, will_at INTEGER) WITHOUT ROWID;
-            CREATE TABLE subscription(client_id TEXT NOT NULL, filter TEXT NOT NULL, qos INTEGER NOT NULL, no_local INTEGER NOT NULL,
-                                      retain_as_published INTEGER NOT NULL, retain_handling INTEGER NOT NULL, subscription_id INTEGER,
-                                      PRIMARY KEY(client_id, filter)) WITHOUT ROWID;
-            CREATE TABLE message(id INTEGER PRIMARY KEY, body BLOB NOT NULL, expires_at INTEGER);
-            CREATE TABLE outbox(seq INTEGER PRIMARY KEY, client_id TEXT NOT NULL, message_id INTEGER NOT NULL, qos INTEGER NOT NULL,
-                                retain INTEGER NOT NULL, subscription_ids TEXT, packet_id INTEGER NOT NULL, released INTEGER NOT NULL);
-            CREATE INDEX outbox_client ON outbox(client_id);
-            CREATE TABLE inbound_qos2(client_id TEXT NOT NULL, packet_id INTEGER NOT NULL, PRIMARY KEY(client_id, packet_id)) WITHOUT ROWID;
-            CREATE TABLE retained(topic TEXT PRIMARY KEY, body BLOB NOT NULL, expires_at INTEGER) WITHOUT ROWID;
-            """,
+            // The log: kind 0 holds one commit's changes, kind 1 a part of a compaction's state. Replayed in id order.
+            "CREATE TABLE log(id INTEGER PRIMARY KEY, kind INTEGER NOT NULL, data BLOB NOT NULL);",
         ];
         for (; version < SchemaVersion; version++)
         {
@@ -217,124 +225,77 @@ public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorage
         }
     }
 
+    /// <summary>Replays the log into the stored state, then prepares the append.</summary>
     private MqttStoreSnapshot Read()
     {
-        var retained = new List<MqttStoredMessage>();
-        using (var command = Command("SELECT body, expires_at FROM retained"))
+        using (var command = Command("SELECT data FROM log ORDER BY id"))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
-                retained.Add(new MqttStoredMessage(0, MqttMessageCodec.Decode(reader.GetFieldValue<byte[]>(0)), Time(reader, 1)));
-            }
-        }
-
-        var bodies = new Dictionary<long, MqttStoredMessage>();
-        using (var command = Command("SELECT id, body, expires_at FROM message"))
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                var id = reader.GetInt64(0);
-                bodies[id] = new MqttStoredMessage(id, MqttMessageCodec.Decode(reader.GetFieldValue<byte[]>(1)), Time(reader, 2));
-            }
-        }
-
-        var sessions = new Dictionary<string, Loading>(StringComparer.Ordinal);
-        using (var command = Command("SELECT client_id, version, expiry, expires_at, will, will_delay, will_at FROM session"))
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                var clientId = reader.GetString(0);
-                sessions[clientId] = new Loading(new MqttStoredSession
+                var data = reader.GetFieldValue<byte[]>(0);
+                _logBytes += data.Length;
+                foreach (var change in ChangeLog.Read(data, _state.Message))
                 {
-                    ClientId = clientId,
-                    ProtocolVersion = (MqttProtocolVersion)reader.GetInt32(1),
-                    ExpiryInterval = (uint)reader.GetInt64(2),
-                    ExpiresAt = Time(reader, 3),
-                    Will = reader.IsDBNull(4) ? null : MqttMessageCodec.Decode(reader.GetFieldValue<byte[]>(4)),
-                    WillDelayInterval = (uint)reader.GetInt64(5),
-                    WillAt = Time(reader, 6),
-                });
-            }
-        }
-
-        using (var command = Command("SELECT client_id, filter, qos, no_local, retain_as_published, retain_handling, subscription_id FROM subscription"))
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                if (sessions.TryGetValue(reader.GetString(0), out var session))
-                {
-                    session.Subscriptions.Add(new MqttStoredSubscription(
-                        reader.GetString(1), (MqttQualityOfService)reader.GetInt32(2), reader.GetBoolean(3), reader.GetBoolean(4),
-                        (MqttRetainHandling)reader.GetInt32(5), reader.IsDBNull(6) ? null : (uint)reader.GetInt64(6)));
+                    _state.Apply(change);
                 }
             }
         }
 
-        var missing = 0;
-        using (var command = Command("SELECT seq, client_id, message_id, qos, retain, subscription_ids, packet_id, released FROM outbox ORDER BY seq"))
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                if (!sessions.TryGetValue(reader.GetString(1), out var session))
-                {
-                    continue;
-                }
-
-                if (!bodies.TryGetValue(reader.GetInt64(2), out var body))
-                {
-                    missing++;
-                    continue;
-                }
-
-                session.Outbox.Add(new MqttStoredOutboxEntry(
-                    reader.GetInt64(0), body, (MqttQualityOfService)reader.GetInt32(3), reader.GetBoolean(4),
-                    reader.IsDBNull(5) ? null : ParseIds(reader.GetString(5)), (ushort)reader.GetInt32(6), reader.GetBoolean(7)));
-            }
-        }
-
-        if (missing > 0)
-        {
-            LogMissingBodies(_logger, FilePath, missing);
-        }
-
-        using (var command = Command("SELECT client_id, packet_id FROM inbound_qos2"))
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                if (sessions.TryGetValue(reader.GetString(0), out var session))
-                {
-                    session.InboundQoS2.Add((ushort)reader.GetInt32(1));
-                }
-            }
-        }
-
-        return new MqttStoreSnapshot
-        {
-            Sessions = [.. sessions.Values.Select(s => s.Session with { Subscriptions = s.Subscriptions, Outbox = s.Outbox, InboundQoS2 = s.InboundQoS2 })],
-            RetainedMessages = retained,
-        };
+        _append = Command("INSERT INTO log(kind, data) VALUES(0, $data)");
+        _append.Parameters.Add(new SqliteParameter("$data", SqliteType.Blob));
+        return _state.ToSnapshot();
     }
 
-    private sealed record Loading(MqttStoredSession Session)
+    /// <summary>Compact once the log holds four times what a compaction writes, and at least the option's minimum.</summary>
+    private long CompactionThreshold => Math.Max(_options.CompactionMinimumBytes, 4 * _compactedBytes);
+
+    /// <summary>
+    /// Replaces the log with the state it adds up to, in one transaction: a crash during it leaves the old log, and
+    /// after it the log holds exactly what is stored. Runs on the broker's writer, between two commits.
+    /// </summary>
+    private void Compact()
     {
-        public List<MqttStoredSubscription> Subscriptions { get; } = [];
+        using var transaction = _connection!.BeginTransaction();
+        using (var clear = Command("DELETE FROM log"))
+        {
+            clear.Transaction = transaction;
+            clear.ExecuteNonQuery();
+        }
 
-        public List<MqttStoredOutboxEntry> Outbox { get; } = [];
+        using var insert = Command("INSERT INTO log(kind, data) VALUES(1, $data)");
+        insert.Transaction = transaction;
+        var data = insert.Parameters.Add(new SqliteParameter("$data", SqliteType.Blob));
+        long written = 0;
+        _buffer.ResetWrittenCount();
+        foreach (var change in _state.AsChanges())
+        {
+            ChangeLog.Write(_buffer, change);
+            if (_buffer.WrittenCount >= 1024 * 1024)
+            {
+                written += Flush();
+            }
+        }
 
-        public List<ushort> InboundQoS2 { get; } = [];
+        written += Flush();
+        transaction.Commit();
+        _compactedBytes = written;
+        _logBytes = written;
+        LogCompacted(_logger, FilePath, _state.Count, written);
+
+        long Flush()
+        {
+            var count = _buffer.WrittenCount;
+            if (count > 0)
+            {
+                data.Value = _buffer.WrittenMemory.ToArray();
+                insert.ExecuteNonQuery();
+                _buffer.ResetWrittenCount();
+            }
+
+            return count;
+        }
     }
-
-    private static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
-
-    private static uint[] ParseIds(string ids) =>
-        [.. ids.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(id => uint.Parse(id, CultureInfo.InvariantCulture))];
 
     private SqliteCommand Command(string sql)
     {
@@ -358,6 +319,6 @@ public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorage
     [LoggerMessage(400, LogLevel.Warning, "The session store {Path} commits every {Seconds} s without waiting (Durability Periodic): a crash loses up to that much of what was acknowledged.")]
     private static partial void LogPeriodic(ILogger logger, string path, double seconds);
 
-    [LoggerMessage(401, LogLevel.Warning, "The session store {Path} had {Count} outbox entries whose message body is missing; they were skipped.")]
-    private static partial void LogMissingBodies(ILogger logger, string path, int count);
+    [LoggerMessage(401, LogLevel.Information, "The session store {Path} compacted its log: {Records} records in {Bytes} bytes.")]
+    private static partial void LogCompacted(ILogger logger, string path, long records, long bytes);
 }

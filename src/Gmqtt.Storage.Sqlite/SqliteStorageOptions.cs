@@ -17,6 +17,12 @@ public sealed class SqliteStorageOptions
     /// </summary>
     public MqttStoreDurability Durability { get; set; } = MqttStoreDurability.Commit;
 
+    /// <summary>
+    /// The log is compacted (replaced by the state it adds up to) once it holds four times what the last compaction
+    /// wrote and at least this many bytes: the file stays near the size of what is stored. Default 16 MiB.
+    /// </summary>
+    public long CompactionMinimumBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>With <see cref="MqttStoreDurability.Periodic"/>, how often changes are committed.</summary>
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -19,7 +19,31 @@ public static class MqttMessageCodec
     /// <summary>Encodes <paramref name="message"/>, with its sender's client identifier.</summary>
     public static byte[] Encode(MqttApplicationMessage message)
     {
+        var output = new ArrayBufferWriter<byte>(64 + (message?.Payload.Length ?? 0));
+        Write(message!, output);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes <paramref name="message"/> into <paramref name="output"/>, as <see cref="Encode"/> does; returns the bytes written.</summary>
+    public static int Write(MqttApplicationMessage message, IBufferWriter<byte> output)
+    {
         ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(output);
+        var senderLength = message.SenderClientId is null ? 0 : Encoding.UTF8.GetByteCount(message.SenderClientId);
+        if (senderLength >= NoSender)
+        {
+            throw new ArgumentException("The sender's client identifier is too long to store.", nameof(message));
+        }
+
+        var head = output.GetSpan(3 + senderLength);
+        head[0] = Format;
+        BinaryPrimitives.WriteUInt16BigEndian(head[1..], message.SenderClientId is null ? NoSender : (ushort)senderLength);
+        if (message.SenderClientId is not null)
+        {
+            Encoding.UTF8.GetBytes(message.SenderClientId, head[3..]);
+        }
+
+        output.Advance(3 + senderLength);
         var publish = new PublishPacket
         {
             Topic = message.Topic,
@@ -29,19 +53,14 @@ public static class MqttMessageCodec
             PacketId = message.QoS > MqttQualityOfService.AtMostOnce ? (ushort)1 : (ushort)0,
             Properties = message.Properties,
         };
-        var sender = message.SenderClientId is null ? [] : Encoding.UTF8.GetBytes(message.SenderClientId);
-        var output = new ArrayBufferWriter<byte>(3 + sender.Length + message.Payload.Length + message.Topic.Length + 16);
-        var head = output.GetSpan(3);
-        head[0] = Format;
-        BinaryPrimitives.WriteUInt16BigEndian(head[1..], message.SenderClientId is null ? NoSender : (ushort)sender.Length);
-        output.Advance(3);
-        output.Write(sender);
-        MqttPacketWriter.Write(publish, MqttProtocolVersion.V500, output);
-        return output.WrittenSpan.ToArray();
+        return 3 + senderLength + MqttPacketWriter.Write(publish, MqttProtocolVersion.V500, output);
     }
 
     /// <summary>Decodes what <see cref="Encode"/> wrote; throws <see cref="InvalidDataException"/> on anything else.</summary>
-    public static MqttApplicationMessage Decode(ReadOnlyMemory<byte> data)
+    public static MqttApplicationMessage Decode(ReadOnlyMemory<byte> data) => Read(data, out _);
+
+    /// <summary>Decodes the message at the start of <paramref name="data"/>; <paramref name="consumed"/> is its length.</summary>
+    public static MqttApplicationMessage Read(ReadOnlyMemory<byte> data, out int consumed)
     {
         var span = data.Span;
         if (span.Length < 3 || span[0] != Format)
@@ -69,6 +88,7 @@ public static class MqttMessageCodec
             throw new InvalidDataException("A stored MQTT message is not a PUBLISH packet.");
         }
 
+        consumed = offset + (int)packet.Slice(0, body.End).Length;
         return new MqttApplicationMessage
         {
             Topic = publish.Topic,

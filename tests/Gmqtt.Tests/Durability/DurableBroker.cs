@@ -15,6 +15,7 @@ internal sealed class DurableBroker : IAsyncDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("gmqtt-durable-").FullName;
     private readonly Action<MqttBrokerOptions>? _configure;
     private readonly Hooks.IMqttHook[] _hooks;
+    private Action<SqliteStorageOptions>? _storage;
     private CrashableStore _store = null!;
 
     private DurableBroker(Action<MqttBrokerOptions>? configure, Hooks.IMqttHook[] hooks)
@@ -31,9 +32,12 @@ internal sealed class DurableBroker : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(_directory, "gmqtt.db");
 
-    public static async Task<DurableBroker> StartAsync(Action<MqttBrokerOptions>? configure = null, params Hooks.IMqttHook[] hooks)
+    public static async Task<DurableBroker> StartAsync(Action<MqttBrokerOptions>? configure = null, params Hooks.IMqttHook[] hooks) =>
+        await StartAsync(configure, storage: null, hooks);
+
+    public static async Task<DurableBroker> StartAsync(Action<MqttBrokerOptions>? configure, Action<SqliteStorageOptions>? storage, params Hooks.IMqttHook[] hooks)
     {
-        var broker = new DurableBroker(configure, hooks);
+        var broker = new DurableBroker(configure, hooks) { _storage = storage };
         await broker.StartNewAsync(time: null);
         return broker;
     }
@@ -62,9 +66,9 @@ internal sealed class DurableBroker : IAsyncDisposable
 
     private async Task StartNewAsync(FakeTimeProvider? time)
     {
-        var sqlite = new SqliteSessionStore(
-            Microsoft.Extensions.Options.Options.Create(new SqliteStorageOptions { Path = DatabasePath }),
-            NullLogger<SqliteSessionStore>.Instance);
+        var options = new SqliteStorageOptions { Path = DatabasePath };
+        _storage?.Invoke(options);
+        var sqlite = new SqliteSessionStore(Microsoft.Extensions.Options.Options.Create(options), NullLogger<SqliteSessionStore>.Instance);
         _store = new CrashableStore(sqlite);
         Harness = new BrokerHarness(_configure, _store, time, _hooks);
         await Harness.StartAsync();

@@ -276,5 +276,40 @@ public class RestartTests
         Assert.Equal(0, broker.Broker.SessionCount);
     }
 
+    [Fact]
+    public async Task A_log_compacted_many_times_still_holds_exactly_what_is_queued_and_stays_small()
+    {
+        await using var broker = await DurableBroker.StartAsync(o => o.MaxQueuedMessages = 10_000, s => s.CompactionMinimumBytes = 4096);
+        await broker.Harness.SubscriberAsync("offline", "t/#", QoS1, clean: false).ContinueWith(t => t.Result.DisconnectAsync()).Unwrap();
+        var online = await broker.Harness.SubscriberAsync("online", "t/#", QoS1, clean: false);
+        var publisher = await broker.Harness.ConnectAsync("pub");
+        for (ushort i = 1; i <= 2000; i++)
+        {
+            await publisher.PublishAsync("t/x", $"m{i}", QoS1, packetId: i);
+            await publisher.ReceiveAsync<PubAckPacket>();
+            await online.AckAsync(await online.ReceivePublishAsync()); // "online" drains as it goes
+        }
+
+        await online.PingAsync();
+        await broker.CommittedAsync();
+        await broker.CrashAsync();
+
+        var size = new FileInfo(broker.DatabasePath).Length + (File.Exists(broker.DatabasePath + "-wal") ? new FileInfo(broker.DatabasePath + "-wal").Length : 0);
+        var resumed = broker.Harness.Open();
+        Assert.True((await resumed.ConnectAsync("offline", clean: false)).SessionPresent);
+        for (var i = 1; i <= 2000; i++)
+        {
+            var publish = await resumed.ReceivePublishAsync();
+            Assert.Equal($"m{i}", Payload(publish));
+            await resumed.AckAsync(publish);
+        }
+
+        var drained = broker.Harness.Open();
+        Assert.True((await drained.ConnectAsync("online", clean: false)).SessionPresent);
+        await broker.Harness.PublishMarkerAsync("t/marker");
+        Assert.Equal("marker", Payload(await drained.ReceivePublishAsync())); // nothing of the acknowledged 2,000 came back
+        Assert.InRange(size, 1, 4 * 1024 * 1024);
+    }
+
     private static string Payload(PublishPacket publish) => Encoding.UTF8.GetString(publish.Payload.Span);
 }
