@@ -99,7 +99,7 @@ public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorage
         await using var probe = new SqliteConnection(ConnectionString(SqliteOpenMode.ReadOnly));
         await probe.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = probe.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM session";
+        command.CommandText = "SELECT id FROM log LIMIT 1";
         await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -30,6 +30,7 @@ public class HostingTests
             "--Kestrel:Endpoints:MqttTls:Url=https://127.0.0.1:0",
             "--Kestrel:Endpoints:Http:Url=http://127.0.0.1:0",
             "--Logging:LogLevel:Default=None",
+            "--Gmqtt:Storage:Provider=InMemory",
             argument,
         ]);
 

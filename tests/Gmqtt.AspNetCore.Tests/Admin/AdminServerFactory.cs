@@ -20,6 +20,9 @@ public sealed class AdminServerFactory : WebApplicationFactory<Program>
 
     public AdminServerFactory() => UseKestrel();
 
+    /// <summary>The sample's default SQLite session store, in a folder of this factory's own (never the sample's data/).</summary>
+    public string StorageDirectory { get; } = Directory.CreateTempSubdirectory("gmqtt-admin-store-").FullName;
+
     public ServerEndpoints Endpoints => Services.GetRequiredService<ServerEndpoints>();
 
     public MqttBroker Broker => Services.GetRequiredService<MqttBroker>();
@@ -60,5 +63,13 @@ public sealed class AdminServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("Kestrel:Endpoints:Http:Url", "http://127.0.0.1:0");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Gmqtt:Admin:ApiKey", ApiKey);
+        builder.UseSetting("Gmqtt:Storage:Path", Path.Combine(StorageDirectory, "gmqtt.db"));
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(StorageDirectory, recursive: true);
     }
 }

@@ -26,6 +26,23 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task The_health_probe_reads_the_file_and_fails_when_it_is_gone()
+    {
+        using var store = Store();
+        await store.LoadAsync(CancellationToken.None);
+        await store.ProbeAsync(CancellationToken.None);
+
+        store.Dispose();
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(DatabasePath)!))
+        {
+            File.Delete(file);
+        }
+
+        await Assert.ThrowsAsync<SqliteException>(() => store.ProbeAsync(CancellationToken.None).AsTask());
+    }
+
+    [Fact]
     public async Task A_second_store_over_the_same_file_refuses_and_names_the_process_that_holds_it()
     {
         using var first = Store();
