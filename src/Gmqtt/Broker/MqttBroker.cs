@@ -182,7 +182,12 @@ public sealed partial class MqttBroker
     internal ValueTask<PublishResult> PublishSysAsync(MqttApplicationMessage message) =>
         PublishAsync(message, client: null, runHooks: false);
 
-    internal async ValueTask<PublishResult> PublishAsync(MqttApplicationMessage message, MqttClientInfo? client, bool runHooks = true)
+    /// <param name="message">The message, after the read loop's checks.</param>
+    /// <param name="client">Its publisher, or null for the server-side API.</param>
+    /// <param name="runHooks">False for the broker's own <c>$SYS</c> values.</param>
+    /// <param name="inboundQoS2">A stored publisher's inbound QoS 2 identifier: stored in one unit with the message's
+    /// routing, so that a crash keeps both or neither (a re-sent PUBLISH is then either a known duplicate or routed once).</param>
+    internal async ValueTask<PublishResult> PublishAsync(MqttApplicationMessage message, MqttClientInfo? client, bool runHooks = true, (MqttSession Session, ushort PacketId)? inboundQoS2 = null)
     {
         if (runHooks && Hooks.HasHooks)
         {
@@ -198,23 +203,7 @@ public sealed partial class MqttBroker
         // The Message Expiry Interval counts from now, after the hooks, which may have changed it; the queues and the
         // retained store keep the absolute time.
         message.StartExpiry(TimeProvider);
-        var stored = false;
-        if (message.Retain)
-        {
-            if (message.Payload.IsEmpty)
-            {
-                // A zero-length retained payload clears the retained message [MQTT-3.3.1-10] and is not stored [MQTT-3.3.1-11].
-                stored = RetainedMessages.Remove(message.Topic) && _storeWriter is not null && !IsBrokerSysTopic(message.Topic);
-            }
-            else
-            {
-                // A retained message replaces any earlier one on its topic [MQTT-3.3.1-5] (3.1.1: [MQTT-3.3.1-5]).
-                RetainedMessages.Set(message);
-                stored = _storeWriter is not null && !IsBrokerSysTopic(message.Topic);
-            }
-        }
-
-        var (delivered, drops) = Route(message);
+        var (delivered, drops, stored) = RetainAndRoute(message, inboundQoS2);
         if (_storeWriter is not null && message.QoS > MqttQualityOfService.AtMostOnce)
         {
             lock (message)
@@ -225,6 +214,47 @@ public sealed partial class MqttBroker
 
         await ReportDropsAsync(drops).ConfigureAwait(false);
         return new PublishResult(delivered == 0 ? MqttReasonCode.NoMatchingSubscribers : MqttReasonCode.Success, Stored: stored);
+    }
+
+    /// <summary>
+    /// Updates the retained store and routes the message, as one unit of the session store when it is durable, with a
+    /// stored publisher's inbound QoS 2 identifier: a crash keeps all of it or none. Synchronous, so the unit is this
+    /// thread's. <c>Stored</c> says whether anything was written (the acknowledgement then waits for the commit).
+    /// </summary>
+    private (int Delivered, List<DroppedMessage>? Drops, bool Stored) RetainAndRoute(MqttApplicationMessage message, (MqttSession Session, ushort PacketId)? inboundQoS2)
+    {
+        var stored = false;
+        _storeWriter?.BeginUnit();
+        try
+        {
+            if (inboundQoS2 is ({ Journal: { } journal } publisher, var packetId))
+            {
+                journal.Add(new MqttStoreChange.InboundQoS2Changed(publisher.ClientId, packetId, Pending: true));
+                stored = true;
+            }
+
+            if (message.Retain)
+            {
+                if (message.Payload.IsEmpty)
+                {
+                    // A zero-length retained payload clears the retained message [MQTT-3.3.1-10] and is not stored [MQTT-3.3.1-11].
+                    stored |= RetainedMessages.Remove(message.Topic) && _storeWriter is not null && !IsBrokerSysTopic(message.Topic);
+                }
+                else
+                {
+                    // A retained message replaces any earlier one on its topic [MQTT-3.3.1-5] (3.1.1: [MQTT-3.3.1-5]).
+                    RetainedMessages.Set(message);
+                    stored |= _storeWriter is not null && !IsBrokerSysTopic(message.Topic);
+                }
+            }
+
+            var (delivered, drops) = Route(message);
+            return (delivered, drops, stored);
+        }
+        finally
+        {
+            _storeWriter?.EndUnit();
+        }
     }
 
     /// <summary>

@@ -397,7 +397,8 @@ internal sealed partial class MqttConnection
         {
             // A duplicate of a QoS 2 message whose PUBREL has not arrived: acknowledge again, do not route again
             // (method B of [MQTT-4.3.3-2]: the identifier is kept until PUBREL).
-            Send(new PubRecPacket { PacketId = view.PacketId });
+            // Through the store's queue when the session is stored: the original may still wait for its commit.
+            SendAfterCommit(new PubRecPacket { PacketId = view.PacketId }, session.Journal is not null);
             return true;
         }
 
@@ -418,7 +419,7 @@ internal sealed partial class MqttConnection
             // A payload marked UTF-8 that is not: 0x99 when the broker checks (section 3.3.2.3.2).
             : v5 && options.ValidateUtf8Payloads && view.Properties?.PayloadFormatIndicator == 1 && !System.Text.Unicode.Utf8.IsValid(message.Payload.Span)
                 ? new MqttBroker.PublishResult(MqttReasonCode.PayloadFormatInvalid)
-                : await _broker.PublishAsync(message, Client).ConfigureAwait(false);
+                : await _broker.PublishAsync(message, Client, inboundQoS2: view.QoS == MqttQualityOfService.ExactlyOnce ? (session, view.PacketId) : null).ConfigureAwait(false);
         var ackProperties = reasonString is not null && v5 ? new MqttProperties { ReasonString = reasonString } : null;
 
         switch (view.QoS)

@@ -373,9 +373,14 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         var inflight = _inflight ??= [];
         message.PacketId = NextPacketId(inflight);
-        // A stored entry has its sequence since it was queued (unique over all sessions); keep the order either way.
-        message.Sequence = message.Sequence == 0 ? ++_sequence : Math.Max(message.Sequence, _sequence);
-        _sequence = message.Sequence;
+        // A stored entry keeps the sequence it was stored under: it is its identity in the store, unique over all
+        // sessions. A new one of a stored session (a retained message taken now) gets one from the store writer.
+        if (message.Sequence == 0)
+        {
+            message.Sequence = Journal is { } journal ? journal.NextSequence() : ++_sequence;
+        }
+
+        _sequence = Math.Max(_sequence, message.Sequence);
         inflight.Add(message.PacketId, message);
     }
 
@@ -456,13 +461,9 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            if (!(_inboundQoS2 ??= []).Add(packetId))
-            {
-                return false;
-            }
-
-            Journal?.Add(new Storage.MqttStoreChange.InboundQoS2Changed(ClientId, packetId, Pending: true));
-            return true;
+            // Not journaled here: the broker stores the identifier in one unit with the message's routing
+            // (MqttBroker.PublishAsync), so a crash never keeps one without the other.
+            return (_inboundQoS2 ??= []).Add(packetId);
         }
     }
 

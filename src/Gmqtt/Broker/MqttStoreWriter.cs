@@ -60,13 +60,49 @@ internal sealed partial class MqttStoreWriter
         }
     }
 
-    /// <summary>Queues one change.</summary>
-    public void Add(MqttStoreChange change) => _work.Writer.TryWrite(new StoreWork(change, null));
+    [ThreadStatic]
+    private static List<MqttStoreChange>? t_unit;
+
+    [ThreadStatic]
+    private static MqttStoreWriter? t_unitWriter;
+
+    /// <summary>Queues one change (into the open unit, when this thread has one).</summary>
+    public void Add(MqttStoreChange change)
+    {
+        if (t_unitWriter == this)
+        {
+            t_unit!.Add(change);
+            return;
+        }
+
+        _work.Writer.TryWrite(new StoreWork(change, null, null));
+    }
+
+    /// <summary>
+    /// Opens a unit on this thread: the changes added until <see cref="EndUnit"/> are committed in one batch, never
+    /// split. The code between the two must not await (the unit belongs to the thread).
+    /// </summary>
+    public void BeginUnit()
+    {
+        t_unit ??= [];
+        t_unitWriter = this;
+    }
+
+    /// <summary>Closes the unit and queues its changes as one piece.</summary>
+    public void EndUnit()
+    {
+        t_unitWriter = null;
+        if (t_unit is { Count: > 0 } unit)
+        {
+            _work.Writer.TryWrite(new StoreWork(null, null, [.. unit]));
+            unit.Clear();
+        }
+    }
 
     /// <summary>Runs <paramref name="callback"/> (with whether the commit succeeded) once every change queued before it is committed.</summary>
     public void AfterCommit(Action<bool> callback)
     {
-        if (!_work.Writer.TryWrite(new StoreWork(null, callback)))
+        if (!_work.Writer.TryWrite(new StoreWork(null, callback, null)))
         {
             callback(false); // Stopped: nothing more is committed.
         }
@@ -153,6 +189,10 @@ internal sealed partial class MqttStoreWriter
                 {
                     batch.Add(change);
                 }
+                else if (work.Unit is { } unit)
+                {
+                    batch.AddRange(unit);
+                }
                 else
                 {
                     callbacks.Add(work.Callback!);
@@ -206,7 +246,7 @@ internal sealed partial class MqttStoreWriter
         }
     }
 
-    private readonly record struct StoreWork(MqttStoreChange? Change, Action<bool>? Callback);
+    private readonly record struct StoreWork(MqttStoreChange? Change, Action<bool>? Callback, MqttStoreChange[]? Unit);
 
     [LoggerMessage(300, LogLevel.Error, "The session store failed to commit {Count} changes; the messages concerned are not acknowledged.")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, int count);
