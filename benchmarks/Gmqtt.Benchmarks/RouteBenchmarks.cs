@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Gmqtt.Benchmarks;
 
 /// <summary>
-/// <see cref="MqttBroker.PublishAsync(MqttApplicationMessage, Hooks.MqttClientInfo?)"/>, the path a client's PUBLISH
+/// <see cref="MqttRouter.PublishAsync(MqttApplicationMessage, Hooks.MqttClientInfo?, bool)"/>, the path a client's PUBLISH
 /// takes, for a 64 B message to 1 or 10 subscribers: tree match, delivery targets, one enqueue per subscriber.
 /// Subscribers are offline sessions (QoS 0 queued offline), so no I/O is measured; filters mix exact, <c>+</c> and
 /// <c>#</c>, all granted QoS 1. Each invocation routes 64 messages and then takes them out of the queues as a
@@ -53,7 +53,7 @@ public class RouteBenchmarks
         {
             _sessions[i] = new MqttSession($"subscriber-{i}", options) { InflightLimit = 1000 };
             var filter = Filters[i % Filters.Length];
-            _broker.Subscriptions.Add(new Subscription(_sessions[i], filter, MqttQualityOfService.AtLeastOnce, false, false, MqttRetainHandling.SendAtSubscribe, SubscriptionIds ? (uint)(i + 1) : null));
+            _broker.Router.Subscriptions.Add(new Subscription(_sessions[i], filter, MqttQualityOfService.AtLeastOnce, false, false, MqttRetainHandling.SendAtSubscribe, SubscriptionIds ? (uint)(i + 1) : null));
         }
 
         var payload = new byte[64];
@@ -67,7 +67,7 @@ public class RouteBenchmarks
         var delivered = 0;
         for (var i = 0; i < MessagesPerInvoke; i++)
         {
-            var result = _broker.PublishAsync(_message, client: null).GetAwaiter().GetResult();
+            var result = _broker.Router.PublishAsync(_message, client: null).GetAwaiter().GetResult();
             delivered += result.Code == MqttReasonCode.Success ? 1 : 0;
         }
 

@@ -87,10 +87,10 @@ public sealed partial class MqttBroker
         }
 
         var client = session.Connection?.Client ?? new MqttClientInfo { ClientId = session.ClientId, ProtocolVersion = session.ProtocolVersion };
-        var result = await SubscribeAsync(session, client, filter, subscriptionId: null).ConfigureAwait(false);
+        var result = await Router.SubscribeAsync(session, client, filter, subscriptionId: null).ConfigureAwait(false);
         if (result.Subscription is { } subscription)
         {
-            await CompleteSubscribeAsync(client, filter, subscription, result.IsNew).ConfigureAwait(false);
+            await Router.CompleteSubscribeAsync(client, filter, subscription, result.IsNew).ConfigureAwait(false);
         }
 
         return result.Code;
@@ -104,7 +104,7 @@ public sealed partial class MqttBroker
             return false;
         }
 
-        return RemoveSubscription(session, filter);
+        return Router.RemoveSubscription(session, filter);
     }
 
     /// <summary>
@@ -116,34 +116,6 @@ public sealed partial class MqttBroker
     {
         ArgumentNullException.ThrowIfNull(message);
         return message.RemainingExpiry(TimeProvider);
-    }
-
-    /// <summary>
-    /// Records a subscription in its session, the topic tree and the session store (SUBSCRIBE and the API alike).
-    /// Returns false when it replaced one to the same filter.
-    /// </summary>
-    internal bool AddSubscription(Subscription subscription, MqttTopicFilter filter)
-    {
-        var isNew = subscription.Session.SetSubscription(subscription);
-        Subscriptions.Add(subscription);
-        subscription.Session.Journal?.Add(new MqttStoreChange.SubscriptionSaved(subscription.Session.ClientId, Stored(subscription)));
-        return isNew;
-    }
-
-    /// <summary>
-    /// Removes a subscription from its session, the topic tree and the session store, and re-offers what a shared
-    /// group member still had queued for it (UNSUBSCRIBE and the API alike). False when it did not exist.
-    /// </summary>
-    internal bool RemoveSubscription(MqttSession session, string filter)
-    {
-        var removed = session.RemoveSubscription(filter) & Subscriptions.Remove(session, filter);
-        if (removed)
-        {
-            session.Journal?.Add(new MqttStoreChange.SubscriptionRemoved(session.ClientId, filter));
-            ReofferQueuedShared(session, filter);
-        }
-
-        return removed;
     }
 
     private static MqttClientSnapshot Snapshot(MqttSession session)

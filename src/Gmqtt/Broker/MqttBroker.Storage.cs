@@ -83,7 +83,7 @@ public sealed partial class MqttBroker
             {
                 var subscription = new Subscription(session, s.Filter, s.QoS, s.NoLocal, s.RetainAsPublished, s.RetainHandling, s.SubscriptionIdentifier);
                 session.SetSubscription(subscription);
-                Subscriptions.Add(subscription);
+                Router.Subscriptions.Add(subscription);
             }
 
             var entries = new List<OutboundMessage>(stored.Outbox.Count);
@@ -117,14 +117,14 @@ public sealed partial class MqttBroker
             if (stored.ExpiryInterval != uint.MaxValue)
             {
                 var expiresAt = stored.ExpiresAt ?? now.AddSeconds(stored.ExpiryInterval);
-                session.ExpiryTimer = new DeadlineTimer(TimeProvider, Max(expiresAt - now, TimeSpan.Zero), () => Track(ExpireSessionAsync(session)));
+                session.ExpiryTimer = new DeadlineTimer(TimeProvider, Max(expiresAt - now, TimeSpan.Zero), () => Background.Track(ExpireSessionAsync(session)));
             }
 
             if (stored.Will is { } will)
             {
                 var client = new MqttClientInfo { ClientId = stored.ClientId, ProtocolVersion = stored.ProtocolVersion, Transport = "restored" };
                 var willAt = stored.WillAt ?? now.AddSeconds(stored.WillDelayInterval);
-                session.PendingWill = (will, client, new DeadlineTimer(TimeProvider, Max(willAt - now, TimeSpan.Zero), () => Track(PublishPendingWillAsync(session))));
+                session.PendingWill = (will, client, new DeadlineTimer(TimeProvider, Max(willAt - now, TimeSpan.Zero), () => Background.Track(PublishPendingWillAsync(session))));
             }
         }
 
@@ -140,9 +140,6 @@ public sealed partial class MqttBroker
         message.ExpiresAt = stored.ExpiresAt;
         return message.ExpiresAt is { } expiresAt && expiresAt <= TimeProvider.GetUtcNow() ? null : message;
     }
-
-    private static MqttStoredSubscription Stored(Subscription subscription) =>
-        new(subscription.Filter, subscription.QoS, subscription.NoLocal, subscription.RetainAsPublished, subscription.RetainHandling, subscription.SubscriptionIdentifier);
 
     /// <summary>
     /// Saves a stored session's own record (not its subscriptions or outbox): at connect, at disconnect (with the
@@ -184,11 +181,6 @@ public sealed partial class MqttBroker
             }
         }
     }
-
-    /// <summary>Whether the topic is one of the broker's own <c>$SYS/broker</c> values.</summary>
-    internal static bool IsBrokerSysTopic(string topic) =>
-        topic.StartsWith(Diagnostics.SysTopicPublisher.Root, StringComparison.Ordinal) &&
-        (topic.Length == Diagnostics.SysTopicPublisher.Root.Length || topic[Diagnostics.SysTopicPublisher.Root.Length] == '/');
 
     [LoggerMessage(210, LogLevel.Information, "Session store loaded: {Sessions} sessions, {Messages} queued or in-flight messages, {Retained} retained messages in {Milliseconds:F0} ms.")]
     private static partial void LogStoreLoaded(ILogger logger, int sessions, int messages, int retained, double milliseconds);

@@ -35,7 +35,7 @@ internal sealed partial class MqttConnection
             }
 
             var connect = (ConnectPacket)_reader.ReadPacket(header, body);
-            _broker.CountConnect();
+            _broker.Counters.CountConnect();
             return await (UsesEnhancedAuth(connect) ? BeginEnhancedAuthAsync(connect) : HandleConnectAsync(connect)).ConfigureAwait(false);
         }
 
@@ -347,7 +347,7 @@ internal sealed partial class MqttConnection
     private bool RefuseConnect(MqttReasonCode code, string why, MqttProperties? properties = null, bool authFailure = false)
     {
         Log.ConnectRefused(_logger, _reader.ProtocolVersion, Info.RemoteEndPoint, code, why);
-        _broker.CountConnectFailure(code, authFailure || code is MqttReasonCode.BadUserNameOrPassword or MqttReasonCode.NotAuthorized);
+        _broker.Counters.CountConnectFailure(code, authFailure || code is MqttReasonCode.BadUserNameOrPassword or MqttReasonCode.NotAuthorized);
         // A refusing CONNACK has Session Present 0 [MQTT-3.2.2-4] and the connection is closed [MQTT-3.2.2-5].
         Send(new ConnAckPacket
         {
@@ -411,14 +411,14 @@ internal sealed partial class MqttConnection
             SenderClientId = session.ClientId,
         };
 
-        var (code, reasonString, stored) = MqttBroker.CountLevels(message.Topic) > options.MaxTopicLevels ? new MqttBroker.PublishResult(MqttReasonCode.TopicNameInvalid)
+        var (code, reasonString, stored) = MqttRouter.CountLevels(message.Topic) > options.MaxTopicLevels ? new MqttRouter.PublishResult(MqttReasonCode.TopicNameInvalid)
             // "$" topics are the server's (section 4.7.2): no client may forge the broker's own $SYS/broker values.
             // The rest of $SYS is left to the hooks (an ACL may let an operator publish there).
-            : MqttBroker.IsBrokerSysTopic(message.Topic) ? new MqttBroker.PublishResult(MqttReasonCode.NotAuthorized, "$SYS/broker topics are published by the broker")
+            : Diagnostics.SysTopicPublisher.IsBrokerSysTopic(message.Topic) ? new MqttRouter.PublishResult(MqttReasonCode.NotAuthorized, "$SYS/broker topics are published by the broker")
             // A payload marked UTF-8 that is not: 0x99 when the broker checks (section 3.3.2.3.2).
             : v5 && options.ValidateUtf8Payloads && view.Properties?.PayloadFormatIndicator == 1 && !System.Text.Unicode.Utf8.IsValid(message.Payload.Span)
-                ? new MqttBroker.PublishResult(MqttReasonCode.PayloadFormatInvalid)
-                : await _broker.PublishAsync(message, Client).ConfigureAwait(false);
+                ? new MqttRouter.PublishResult(MqttReasonCode.PayloadFormatInvalid)
+                : await _broker.Router.PublishAsync(message, Client).ConfigureAwait(false);
         var ackProperties = reasonString is not null && v5 ? new MqttProperties { ReasonString = reasonString } : null;
 
         switch (view.QoS)
@@ -451,7 +451,7 @@ internal sealed partial class MqttConnection
         var session = Session!;
         var codes = new List<MqttReasonCode>(subscribe.Filters.Count);
         string? reasonString = null;
-        List<(MqttTopicFilter Filter, MqttBroker.SubscribeResult Result)>? granted = null;
+        List<(MqttTopicFilter Filter, MqttRouter.SubscribeResult Result)>? granted = null;
         var subscriptionId = subscribe.Properties?.SubscriptionIdentifiers?[0];
         if (subscriptionId is not null && !_broker.Options.SubscriptionIdentifiersAvailable)
         {
@@ -461,8 +461,8 @@ internal sealed partial class MqttConnection
 
         foreach (var filter in subscribe.Filters)
         {
-            // The same decision as the server-side SubscribeAsync (MqttBroker.Subscribe.cs).
-            var result = await _broker.SubscribeAsync(session, Client!, filter, subscriptionId).ConfigureAwait(false);
+            // The same decision as the server-side SubscribeAsync (MqttRouter.Subscribe.cs).
+            var result = await _broker.Router.SubscribeAsync(session, Client!, filter, subscriptionId).ConfigureAwait(false);
             if (result.Subscription is not null)
             {
                 (granted ??= []).Add((filter, result));
@@ -482,7 +482,7 @@ internal sealed partial class MqttConnection
 
         foreach (var (filter, result) in granted ?? [])
         {
-            await _broker.CompleteSubscribeAsync(Client!, filter, result.Subscription!, result.IsNew).ConfigureAwait(false);
+            await _broker.Router.CompleteSubscribeAsync(Client!, filter, result.Subscription!, result.IsNew).ConfigureAwait(false);
         }
     }
 
@@ -505,7 +505,7 @@ internal sealed partial class MqttConnection
                 }
             }
 
-            var removed = _broker.RemoveSubscription(session, filter);
+            var removed = _broker.Router.RemoveSubscription(session, filter);
             if (removed && _broker.Hooks.HasHooks)
             {
                 await _broker.Hooks.OnUnsubscribedAsync(Client!, filter).ConfigureAwait(false);

@@ -147,8 +147,8 @@ internal sealed partial class MqttConnection
     private async ValueTask ReportUndeliverableAsync(List<OutboundMessage>? tooLarge, List<OutboundMessage>? expired)
     {
         var session = Session!;
-        _broker.CountDrops(Hooks.MqttDropReason.PacketTooLarge, tooLarge?.Count ?? 0);
-        _broker.CountDrops(Hooks.MqttDropReason.Expired, expired?.Count ?? 0);
+        _broker.Counters.CountDrops(Hooks.MqttDropReason.PacketTooLarge, tooLarge?.Count ?? 0);
+        _broker.Counters.CountDrops(Hooks.MqttDropReason.Expired, expired?.Count ?? 0);
         if (tooLarge is not null)
         {
             foreach (var message in tooLarge)
