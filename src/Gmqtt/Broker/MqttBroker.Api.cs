@@ -11,11 +11,11 @@ public sealed partial class MqttBroker
 {
     /// <summary>Every session, online and offline, ordered by client identifier.</summary>
     public IReadOnlyList<MqttClientSnapshot> GetClients() =>
-        [.. _sessions.Values.OrderBy(s => s.ClientId, StringComparer.Ordinal).Select(Snapshot)];
+        [.. Sessions.All.OrderBy(s => s.ClientId, StringComparer.Ordinal).Select(Snapshot)];
 
     /// <summary>One session, or <see langword="null"/> when the client identifier has none.</summary>
     public MqttClientSnapshot? GetClient(string clientId) =>
-        _sessions.TryGetValue(clientId, out var session) ? Snapshot(session) : null;
+        Sessions.TryGet(clientId, out var session) ? Snapshot(session) : null;
 
     /// <summary>Closes the client's connection; with <paramref name="endSession"/>, also discards its session.</summary>
     /// <returns>False when there was neither a connection nor (with <paramref name="endSession"/>) a session.</returns>
@@ -38,7 +38,7 @@ public sealed partial class MqttBroker
             throw new ArgumentOutOfRangeException(nameof(reasonCode), reasonCode, "Not a reason code the server may send in DISCONNECT.");
         }
 
-        if (!_sessions.TryGetValue(clientId, out var session))
+        if (!Sessions.TryGet(clientId, out var session))
         {
             return false;
         }
@@ -51,7 +51,7 @@ public sealed partial class MqttBroker
 
         if (endSession)
         {
-            await EndSessionAsync(session, MqttSessionTerminationReason.AdministrativeAction).ConfigureAwait(false);
+            await Sessions.EndSessionAsync(session, MqttSessionTerminationReason.AdministrativeAction).ConfigureAwait(false);
             return true;
         }
 
@@ -75,7 +75,7 @@ public sealed partial class MqttBroker
         ArgumentNullException.ThrowIfNull(clientId);
         ArgumentNullException.ThrowIfNull(filter);
         cancellationToken.ThrowIfCancellationRequested();
-        if (!_sessions.TryGetValue(clientId, out var session))
+        if (!Sessions.TryGet(clientId, out var session))
         {
             return null;
         }
@@ -99,7 +99,7 @@ public sealed partial class MqttBroker
     /// <summary>Removes a subscription on the client's behalf; false when it did not exist.</summary>
     public bool Unsubscribe(string clientId, string filter)
     {
-        if (!_sessions.TryGetValue(clientId, out var session))
+        if (!Sessions.TryGet(clientId, out var session))
         {
             return false;
         }

@@ -18,7 +18,7 @@ public sealed partial class MqttBroker
     public MqttBrokerStatistics GetStatistics()
     {
         var traffic = GetTraffic();
-        var (sessions, offline) = CountSessions();
+        var (sessions, offline) = Sessions.CountSessions();
         return new MqttBrokerStatistics(
             traffic.MessagesReceived,
             traffic.MessagesSent,
@@ -60,33 +60,5 @@ public sealed partial class MqttBroker
             _closedTraffic.Add(ref connection.Traffic);
             connection.TrafficFolded = true;
         }
-    }
-
-    internal (int Sessions, int Offline) CountSessions()
-    {
-        int sessions = 0, offline = 0;
-        foreach (var (_, session) in _sessions)
-        {
-            sessions++;
-            if (session.Connection is null)
-            {
-                offline++;
-            }
-        }
-
-        return (sessions, offline);
-    }
-
-    /// <summary>Messages queued and in flight over all sessions.</summary>
-    internal (long Queued, long Inflight) CountQueued()
-    {
-        long queued = 0, inflight = 0;
-        foreach (var (_, session) in _sessions)
-        {
-            queued += session.QueuedCount;
-            inflight += session.InflightCount;
-        }
-
-        return (queued, inflight);
     }
 }

@@ -236,7 +236,7 @@ internal sealed partial class MqttConnection
         _maximumPacketSizeToClient = v5 ? connect.Properties?.MaximumPacketSize ?? uint.MaxValue : uint.MaxValue;
         _requestProblemInformation = !v5 || connect.Properties?.RequestProblemInformation != 0;
 
-        var (session, present) = await _broker.AttachSessionAsync(this, clientId, connect.CleanSession, version, expiry, connect.Will).ConfigureAwait(false);
+        var (session, present) = await _broker.Sessions.AttachAsync(this, clientId, connect.CleanSession, version, expiry, connect.Will).ConfigureAwait(false);
         Session = session;
         // Never more unacknowledged QoS 1/2 PUBLISH than the client allows (MQTT 5.0 Receive Maximum) [MQTT-3.3.4-9].
         session.InflightLimit = v5 && connect.Properties?.ReceiveMaximum is { } receiveMaximum

@@ -140,7 +140,7 @@ internal sealed partial class MqttConnection
                 // Closing our side ends the network connection for transports that do not do it themselves.
                 await _transport.Output.CompleteAsync().ConfigureAwait(false);
                 await _transport.Input.CompleteAsync().ConfigureAwait(false);
-                await _broker.OnConnectionClosedAsync(this, CloseReason, _gracefulDisconnect ? null : _will).ConfigureAwait(false);
+                await _broker.Sessions.DetachAsync(this, CloseReason, _gracefulDisconnect ? null : _will).ConfigureAwait(false);
             }
             finally
             {

@@ -130,6 +130,14 @@ internal sealed partial class MqttStoreWriter
     /// <summary>A message as a store sees it, with its expiry as an absolute time.</summary>
     public static MqttStoredMessage Stored(MqttApplicationMessage message, long id) => new(id, message, message.ExpiresAt);
 
+    /// <summary>A stored message as the broker holds it, with its absolute expiry; null once it has expired.</summary>
+    public static MqttApplicationMessage? Restored(MqttStoredMessage stored, TimeProvider time)
+    {
+        var message = stored.Message;
+        message.ExpiresAt = stored.ExpiresAt;
+        return message.ExpiresAt is { } expiresAt && expiresAt <= time.GetUtcNow() ? null : message;
+    }
+
     private static MqttStoredOutboxEntry Stored(OutboundMessage entry) =>
         new(entry.Sequence, Stored(entry.Message, entry.Message.StoreId), entry.QoS, entry.Retain, entry.SubscriptionIds, entry.PacketId, entry.Released);
 

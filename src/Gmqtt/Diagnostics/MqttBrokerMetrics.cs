@@ -54,9 +54,9 @@ internal sealed class MqttBrokerMetrics : IDisposable
             "MQTT bytes sent to clients.");
         Meter.CreateObservableCounter("gmqtt.messages.dropped", () => ObserveDrops(broker), "{message}",
             "Messages that did not reach a subscriber, by reason.");
-        Meter.CreateObservableUpDownCounter("gmqtt.queue.depth", () => broker.CountQueued().Queued, "{message}",
+        Meter.CreateObservableUpDownCounter("gmqtt.queue.depth", () => broker.Sessions.CountQueued().Queued, "{message}",
             "Messages waiting in session queues behind the in-flight window.");
-        Meter.CreateObservableUpDownCounter("gmqtt.inflight", () => broker.CountQueued().Inflight, "{message}",
+        Meter.CreateObservableUpDownCounter("gmqtt.inflight", () => broker.Sessions.CountQueued().Inflight, "{message}",
             "QoS 1/2 messages sent to clients and not yet acknowledged.");
         Meter.CreateObservableUpDownCounter("gmqtt.retained.messages", () => broker.RetainedMessages.Count, "{message}",
             "Retained messages.");
@@ -89,7 +89,7 @@ internal sealed class MqttBrokerMetrics : IDisposable
 
     private static Measurement<int>[] ObserveSessions(MqttBroker broker)
     {
-        var (sessions, offline) = broker.CountSessions();
+        var (sessions, offline) = broker.Sessions.CountSessions();
         return [new(sessions - offline, Online), new(offline, Offline)];
     }
 

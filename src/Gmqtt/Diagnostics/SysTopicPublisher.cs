@@ -85,7 +85,7 @@ internal sealed class SysTopicPublisher : IDisposable
         var broker = publisher?._broker;
         var statistics = broker?.GetStatistics();
         var traffic = broker?.GetTraffic() ?? default;
-        var (queued, inflight) = broker?.CountQueued() ?? default;
+        var (queued, inflight) = broker?.Sessions.CountQueued() ?? default;
         var elapsed = publisher?.Elapsed() ?? 0;
 
         yield return (Prefix + "version", $"gmqtt version {MqttBroker.Version}");

@@ -1,0 +1,78 @@
+using Gmqtt.Hooks;
+using Gmqtt.Protocol;
+using Gmqtt.Protocol.Packets;
+
+namespace Gmqtt.Broker;
+
+/// <summary>
+/// Wills: published when a connection closes without a normal DISCONNECT, or after the MQTT 5.0 Will Delay Interval
+/// (at the latest when the session ends), through the router as any message, after the will hooks.
+/// </summary>
+internal sealed partial class MqttSessionManager
+{
+    private async Task PublishPendingWillAsync(MqttSession session)
+    {
+        (MqttApplicationMessage Message, MqttClientInfo Client, DeadlineTimer Timer)? pending;
+        lock (session.Gate)
+        {
+            pending = session.PendingWill;
+            session.PendingWill = null;
+        }
+
+        if (pending is { } will)
+        {
+            will.Timer.Dispose();
+            lock (session.Gate)
+            {
+                SaveSession(session, will: null, 0, willAt: null, online: session.Connection is not null); // Published: never again after a restart.
+            }
+
+            await PublishWillAsync(will.Client, will.Message).ConfigureAwait(false);
+        }
+    }
+
+    private static uint WillDelay(MqttProtocolVersion version, MqttWill? will) =>
+        version == MqttProtocolVersion.V500 ? will?.Properties?.WillDelayInterval ?? 0 : 0;
+
+    /// <summary>
+    /// The will as a message, with its properties except Will Delay Interval (MQTT 5.0 section 3.1.3.2).
+    /// </summary>
+    private MqttApplicationMessage CreateWillMessage(MqttClientInfo client, MqttWill will) => new()
+    {
+        Topic = will.Topic,
+        Payload = will.Payload,
+        QoS = will.QoS,
+        Retain = will.Retain,
+        Properties = will.Properties is { } p
+            ? new MqttProperties
+            {
+                PayloadFormatIndicator = p.PayloadFormatIndicator,
+                MessageExpiryInterval = p.MessageExpiryInterval,
+                ContentType = p.ContentType,
+                ResponseTopic = p.ResponseTopic,
+                CorrelationData = p.CorrelationData,
+                UserProperties = p.UserProperties,
+            }
+            : null,
+        SenderClientId = client.ClientId,
+    };
+
+    /// <summary>
+    /// The will goes out when the connection closes without a normal DISCONNECT [MQTT-3.1.2-8], with its QoS and
+    /// retain flag [MQTT-3.1.2-14] [MQTT-3.1.2-17] (3.1.1 numbering differs), after the will hook.
+    /// </summary>
+    private async Task PublishWillAsync(MqttClientInfo client, MqttApplicationMessage message)
+    {
+        if (hooks.HasHooks)
+        {
+            var context = new MqttWillContext { Client = client, Message = message };
+            await hooks.OnWillPublishAsync(context).ConfigureAwait(false);
+            if (context.Suppress)
+            {
+                return;
+            }
+        }
+
+        await router.PublishAsync(message, client).ConfigureAwait(false);
+    }
+}
