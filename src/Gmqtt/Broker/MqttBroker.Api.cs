@@ -146,13 +146,13 @@ public sealed partial class MqttBroker
                 RetainAsPublished = s.RetainAsPublished,
                 RetainHandling = s.RetainHandling,
             })],
-            session.QueuedCount,
-            session.InflightCount,
+            session.Outbox.QueuedCount,
+            session.Outbox.InflightCount,
             session.ExpiryInterval,
             traffic.MessagesReceived,
             traffic.MessagesSent,
             traffic.BytesReceived,
             traffic.BytesSent,
-            session.PendingRetainedCount);
+            session.Outbox.PendingRetainedCount);
     }
 }

@@ -49,22 +49,22 @@ internal sealed partial class MqttConnection
         switch (packet)
         {
             case PubAckPacket ack:
-                if (session.Complete(ack.PacketId, MqttQualityOfService.AtLeastOnce))
+                if (session.Outbox.OnPubAck(ack.PacketId))
                 {
                     SignalWriter(); // The in-flight window has room again.
                 }
 
                 return true;
             case PubRecPacket rec:
-                if (ProtocolVersion == MqttProtocolVersion.V500 && rec.ReasonCode >= MqttReasonCode.UnspecifiedError)
+                // A failed PUBREC ends the QoS 2 exchange (MQTT 5.0 section 4.3.3).
+                var failed = ProtocolVersion == MqttProtocolVersion.V500 && rec.ReasonCode >= MqttReasonCode.UnspecifiedError;
+                var known = session.Outbox.OnPubRec(rec.PacketId, failed);
+                if (failed)
                 {
-                    // A failed PUBREC ends the QoS 2 exchange (MQTT 5.0 section 4.3.3).
-                    session.Complete(rec.PacketId, MqttQualityOfService.ExactlyOnce);
                     SignalWriter();
                     return true;
                 }
 
-                var known = session.Release(rec.PacketId);
                 // PUBREL answers PUBREC [MQTT-4.3.3-3]; MQTT 5.0 says when the identifier is unknown (0x92). A stored
                 // session's PUBREC-received state is committed first, so a crash never turns into a second PUBLISH.
                 SendAfterCommit(new PubRelPacket
@@ -74,7 +74,7 @@ internal sealed partial class MqttConnection
                 }, known && session.Journal is not null);
                 return true;
             case PubCompPacket comp:
-                if (session.Complete(comp.PacketId, MqttQualityOfService.ExactlyOnce))
+                if (session.Outbox.OnPubComp(comp.PacketId))
                 {
                     SignalWriter();
                 }
@@ -239,7 +239,7 @@ internal sealed partial class MqttConnection
         var (session, present) = await _broker.Sessions.AttachAsync(this, clientId, connect.CleanSession, version, expiry, connect.Will).ConfigureAwait(false);
         Session = session;
         // Never more unacknowledged QoS 1/2 PUBLISH than the client allows (MQTT 5.0 Receive Maximum) [MQTT-3.3.4-9].
-        session.InflightLimit = v5 && connect.Properties?.ReceiveMaximum is { } receiveMaximum
+        session.Outbox.InflightLimit = v5 && connect.Properties?.ReceiveMaximum is { } receiveMaximum
             ? Math.Min(options.MaxInflightMessages, receiveMaximum)
             : options.MaxInflightMessages;
 
@@ -253,7 +253,7 @@ internal sealed partial class MqttConnection
 
         // Unacknowledged PUBLISH and PUBREL are re-sent first, with their original identifiers [MQTT-4.4.0-1].
         List<OutboundMessage>? tooLarge = null;
-        foreach (var inflight in session.GetInflightInOrder())
+        foreach (var inflight in session.Outbox.GetInflightInOrder())
         {
             if (inflight.Released)
             {

@@ -53,7 +53,7 @@ internal sealed partial class MqttConnection
             List<OutboundMessage>? expired = null;
             if (_messagesEnabled)
             {
-                Session!.TakeSendable(batch, MaxWriteBatch, Time, ref expired);
+                Session!.Outbox.TakeSendable(batch, MaxWriteBatch, Time, ref expired);
             }
 
             var wrote = false;
@@ -153,11 +153,7 @@ internal sealed partial class MqttConnection
         {
             foreach (var message in tooLarge)
             {
-                if (message.QoS > MqttQualityOfService.AtMostOnce)
-                {
-                    session.Complete(message.PacketId, message.QoS);
-                }
-
+                session.Outbox.Discard(message);
                 Log.MessageTooLarge(_logger, session.ClientId, message.Message.Topic, _maximumPacketSizeToClient);
             }
         }

@@ -72,7 +72,7 @@ internal sealed partial class MqttRouter
                 }
 
                 var outbound = CreateSharedMessage(group, member, message);
-                if (!member.Session.TryEnqueueShared(outbound, online))
+                if (!member.Session.Outbox.TryEnqueueShared(outbound, online))
                 {
                     continue;
                 }
@@ -132,7 +132,7 @@ internal sealed partial class MqttRouter
             return;
         }
 
-        var taken = session.TakeQueued(group);
+        var taken = session.Outbox.TakeQueued(group);
         if (taken.Count == 0)
         {
             return;
@@ -142,7 +142,7 @@ internal sealed partial class MqttRouter
         taken.RemoveAll(m => TryOfferShared(group, members, m.Message, exclude: session, out _));
         if (taken.Count > 0)
         {
-            session.ReturnQueued(taken);
+            session.Outbox.ReturnQueued(taken);
         }
     }
 }

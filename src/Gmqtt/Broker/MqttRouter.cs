@@ -141,7 +141,7 @@ internal sealed partial class MqttRouter(
     /// </summary>
     internal void Deliver(MqttSession session, OutboundMessage outbound, ref List<DroppedMessage>? drops)
     {
-        if (session.Enqueue(outbound, out var evicted) is { } refused)
+        if (session.Outbox.Enqueue(outbound, out var evicted) is { } refused)
         {
             Dropped(session, outbound.Message, refused, ref drops);
             return;
@@ -276,7 +276,7 @@ internal sealed partial class MqttRouter(
 
         if (matched.Count > 0)
         {
-            subscription.Session.AddRetainedStream(new RetainedStream(subscription.Filter, matched, subscription.QoS, subscription.SubscriptionIds));
+            subscription.Session.Outbox.AddRetainedStream(new RetainedStream(subscription.Filter, matched, subscription.QoS, subscription.SubscriptionIds));
         }
     }
 }

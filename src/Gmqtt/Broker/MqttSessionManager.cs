@@ -78,7 +78,7 @@ internal sealed partial class MqttSessionManager(
                 session.ExpiryInterval = expiryInterval;
                 if (session.EndsWithConnection)
                 {
-                    ForgetStoredSession(session, session.GetOutbox()); // Ends with this connection: nothing of it is kept.
+                    ForgetStoredSession(session, session.Outbox.GetEntries()); // Ends with this connection: nothing of it is kept.
                 }
                 else if (storeWriter is not null)
                 {
@@ -231,8 +231,8 @@ internal sealed partial class MqttSessionManager(
         long queued = 0, inflight = 0;
         foreach (var (_, session) in _sessions)
         {
-            queued += session.QueuedCount;
-            inflight += session.InflightCount;
+            queued += session.Outbox.QueuedCount;
+            inflight += session.Outbox.InflightCount;
         }
 
         return (queued, inflight);

@@ -79,7 +79,7 @@ internal sealed partial class MqttStoreWriter
     /// An entry entered a stored session's outbox: its message body is saved with the first entry that refers to it,
     /// then the entry. With acknowledge-after-commit the entry is not sent before it is committed.
     /// </summary>
-    public void Enqueued(MqttSession session, OutboundMessage entry)
+    public void Enqueued(Outbox outbox, OutboundMessage entry)
     {
         var message = entry.Message;
         lock (message)
@@ -97,20 +97,20 @@ internal sealed partial class MqttStoreWriter
         }
 
         entry.AwaitingCommit = AcknowledgeAfterCommit;
-        Add(new MqttStoreChange.OutboxEntrySaved(session.ClientId, Stored(entry)) { Live = entry.AwaitingCommit ? entry : null, LiveSession = session });
+        Add(new MqttStoreChange.OutboxEntrySaved(outbox.ClientId, Stored(entry)) { Live = entry.AwaitingCommit ? entry : null, LiveOutbox = outbox });
     }
 
     /// <summary>An entry's state changed (sent with a packet identifier, PUBREC received).</summary>
-    public void Updated(MqttSession session, OutboundMessage entry, bool holdUntilCommitted)
+    public void Updated(Outbox outbox, OutboundMessage entry, bool holdUntilCommitted)
     {
         entry.AwaitingCommit = holdUntilCommitted && AcknowledgeAfterCommit;
-        Add(new MqttStoreChange.OutboxEntrySaved(session.ClientId, Stored(entry)) { Live = entry.AwaitingCommit ? entry : null, LiveSession = session });
+        Add(new MqttStoreChange.OutboxEntrySaved(outbox.ClientId, Stored(entry)) { Live = entry.AwaitingCommit ? entry : null, LiveOutbox = outbox });
     }
 
     /// <summary>An entry left a stored session's outbox; the message body goes with its last entry.</summary>
-    public void Removed(MqttSession session, OutboundMessage entry)
+    public void Removed(Outbox outbox, OutboundMessage entry)
     {
-        Add(new MqttStoreChange.OutboxEntryRemoved(session.ClientId, entry.Sequence));
+        Add(new MqttStoreChange.OutboxEntryRemoved(outbox.ClientId, entry.Sequence));
         Released(entry.Message);
     }
 
@@ -170,9 +170,9 @@ internal sealed partial class MqttStoreWriter
             var committed = await CommitAsync(batch).ConfigureAwait(false);
             foreach (var change in batch)
             {
-                if (change is MqttStoreChange.OutboxEntrySaved { Live: { } entry, LiveSession: { } session })
+                if (change is MqttStoreChange.OutboxEntrySaved { Live: { } entry, LiveOutbox: { } outbox })
                 {
-                    session.CommitCompleted(entry);
+                    outbox.CommitCompleted(entry);
                 }
             }
 
