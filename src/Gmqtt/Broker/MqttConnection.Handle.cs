@@ -110,7 +110,7 @@ internal sealed partial class MqttConnection
                         throw new MqttProtocolException(MqttReasonCode.ProtocolError, "DISCONNECT sets a Session Expiry Interval after CONNECT said 0.");
                     }
 
-                    session.ExpiryInterval = Math.Min(newExpiry, _broker.Options.MaxSessionExpiryInterval);
+                    session.SetExpiryInterval(Math.Min(newExpiry, _broker.Options.MaxSessionExpiryInterval));
                 }
 
                 // The will is discarded after a DISCONNECT with reason 0x00 [MQTT-3.1.2-10] [MQTT-3.14.4-3]; any other
@@ -236,12 +236,13 @@ internal sealed partial class MqttConnection
         _maximumPacketSizeToClient = v5 ? connect.Properties?.MaximumPacketSize ?? uint.MaxValue : uint.MaxValue;
         _requestProblemInformation = !v5 || connect.Properties?.RequestProblemInformation != 0;
 
-        var (session, present) = await _broker.Sessions.AttachAsync(this, clientId, connect.CleanSession, version, expiry, connect.Will).ConfigureAwait(false);
-        Session = session;
         // Never more unacknowledged QoS 1/2 PUBLISH than the client allows (MQTT 5.0 Receive Maximum) [MQTT-3.3.4-9].
-        session.Outbox.InflightLimit = v5 && connect.Properties?.ReceiveMaximum is { } receiveMaximum
+        var inflightLimit = v5 && connect.Properties?.ReceiveMaximum is { } receiveMaximum
             ? Math.Min(options.MaxInflightMessages, receiveMaximum)
             : options.MaxInflightMessages;
+
+        var (session, present) = await _broker.Sessions.AttachAsync(this, clientId, connect.CleanSession, version, expiry, inflightLimit, connect.Will).ConfigureAwait(false);
+        Session = session;
 
         // CONNACK is the first packet the server sends [MQTT-3.2.0-1]; Session Present per [MQTT-3.2.2-2]/[MQTT-3.2.2-3].
         Send(new ConnAckPacket

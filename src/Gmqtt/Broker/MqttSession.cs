@@ -1,3 +1,4 @@
+using Gmqtt.Hooks;
 using Gmqtt.Protocol;
 using Gmqtt.Subscriptions;
 
@@ -27,29 +28,166 @@ internal sealed class MqttSession
     /// <summary>What is owed to the client: the queue, retained streams, in-flight window and QoS acknowledgements.</summary>
     public Outbox Outbox { get; }
 
+    /// <summary>Online, offline or ended (<see cref="MqttSessionState"/>); changed only by the transitions below, under the lock.</summary>
+    public MqttSessionState State { get; private set; }
+
+    /// <summary>The live connection, or <see langword="null"/> while the client is offline.</summary>
+    public MqttConnection? Connection { get; private set; }
+
+    public MqttProtocolVersion ProtocolVersion { get; private set; }
+
     /// <summary>
     /// Seconds the session outlives its connection: 0 ends it with the connection (Clean Session 1 in 3.x),
     /// <see cref="uint.MaxValue"/> never expires. Counted from the disconnect, not from the connect.
     /// </summary>
-    public uint ExpiryInterval { get; set; }
+    public uint ExpiryInterval { get; private set; }
 
     /// <summary>Whether the session ends when its connection closes.</summary>
     public bool EndsWithConnection => ExpiryInterval == 0;
 
-    /// <summary>The timer that ends an offline session when its expiry interval passes; disposed on reconnect.</summary>
-    public DeadlineTimer? ExpiryTimer { get; set; }
+    /// <summary>When the offline session ends, as the store saves it; <see langword="null"/> while online, or never.</summary>
+    public DateTimeOffset? ExpiresAt => _expiry?.Deadline;
+
+    /// <summary>Ends the offline session at its deadline; disposed when a connection attaches or the session ends.</summary>
+    private DeadlineTimer? _expiry;
 
     /// <summary>An MQTT 5.0 will waiting for its Will Delay Interval; cancelled by a reconnect [MQTT-3.1.3-9].</summary>
-    public (MqttApplicationMessage Message, Hooks.MqttClientInfo Client, DeadlineTimer Timer)? PendingWill { get; set; }
+    private PendingWill? _pendingWill;
 
-    public MqttProtocolVersion ProtocolVersion { get; set; }
+    /// <summary>
+    /// A connection sent CONNECT for this session (the caller holds the client identifier's lock, and closed any
+    /// connection attached before): online, with the CONNECT's protocol version, expiry interval and in-flight limit.
+    /// Back online in time: the session does not expire and a delayed will is not sent [MQTT-3.1.3-9].
+    /// </summary>
+    public void Attach(MqttConnection connection, MqttProtocolVersion version, uint expiryInterval, int inflightLimit)
+    {
+        lock (Gate)
+        {
+            _expiry?.Dispose();
+            _expiry = null;
+            _pendingWill?.Timer.Dispose();
+            _pendingWill = null;
+            State = MqttSessionState.Online;
+            Connection = connection;
+            ProtocolVersion = version;
+            ExpiryInterval = expiryInterval;
+            Outbox.InflightLimit = inflightLimit;
+        }
+    }
 
-    /// <summary>The live connection, or <see langword="null"/> while the client is offline.</summary>
-    public MqttConnection? Connection { get; set; }
+    /// <summary>An MQTT 5.0 DISCONNECT changed the expiry interval (already checked and capped by the connection).</summary>
+    public void SetExpiryInterval(uint seconds)
+    {
+        lock (Gate)
+        {
+            ExpiryInterval = seconds;
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="connection"/> closed: offline from <paramref name="now"/> until the deadline its expiry interval
+    /// sets (<see cref="Deadline"/>), when <paramref name="expire"/> runs; or, with an expiry interval of 0, to be
+    /// ended now by the caller.
+    /// </summary>
+    public DetachResult Detach(MqttConnection connection, DateTimeOffset now, TimeProvider time, Action<MqttSession> expire)
+    {
+        lock (Gate)
+        {
+            if (Connection != connection)
+            {
+                return DetachResult.NotAttached;
+            }
+
+            State = MqttSessionState.Offline;
+            Connection = null;
+            if (EndsWithConnection)
+            {
+                return DetachResult.EndsNow;
+            }
+
+            if (Deadline(now, stored: null) is { } deadline)
+            {
+                _expiry = new DeadlineTimer(time, now, deadline, () => expire(this));
+            }
+
+            return DetachResult.Offline;
+        }
+    }
+
+    /// <summary>
+    /// Restored from the store at start: offline until the deadline it was stored with (one stored as online lost its
+    /// connection in the crash, and counts from <paramref name="now"/>), when <paramref name="expire"/> runs.
+    /// </summary>
+    public void RestoreOffline(DateTimeOffset? storedDeadline, DateTimeOffset now, TimeProvider time, Action<MqttSession> expire)
+    {
+        lock (Gate)
+        {
+            State = MqttSessionState.Offline;
+            if (Deadline(now, storedDeadline) is { } deadline)
+            {
+                _expiry = new DeadlineTimer(time, now, deadline, () => expire(this));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The one place an offline session's end is decided: <see cref="ExpiryInterval"/> seconds after it went offline
+    /// at <paramref name="offlineSince"/>, or the deadline it was <paramref name="stored"/> with; never for
+    /// <see cref="uint.MaxValue"/>.
+    /// </summary>
+    private DateTimeOffset? Deadline(DateTimeOffset offlineSince, DateTimeOffset? stored) =>
+        ExpiryInterval == uint.MaxValue ? null : stored ?? offlineSince.AddSeconds(ExpiryInterval);
+
+    /// <summary>
+    /// Holds an MQTT 5.0 will until <paramref name="at"/> (its Will Delay Interval), when <paramref name="publish"/>
+    /// runs; an attach first cancels it, and the session's end publishes it sooner.
+    /// </summary>
+    public void DelayWill(MqttApplicationMessage message, MqttClientInfo client, DateTimeOffset at, DateTimeOffset now, TimeProvider time, Action<MqttSession> publish)
+    {
+        lock (Gate)
+        {
+            _pendingWill = new PendingWill(message, client, new DeadlineTimer(time, now, at, () => publish(this)));
+        }
+    }
+
+    /// <summary>The delayed will, now due (its delay passed, or the session ends); null when there is none or it went.</summary>
+    public PendingWill? TakePendingWill()
+    {
+        PendingWill? pending;
+        lock (Gate)
+        {
+            pending = _pendingWill;
+            _pendingWill = null;
+        }
+
+        pending?.Timer.Dispose();
+        return pending;
+    }
+
+    /// <summary>The session ends (it has left the registry): no deadline runs any more.</summary>
+    public void End()
+    {
+        lock (Gate)
+        {
+            State = MqttSessionState.Ended;
+            _expiry?.Dispose();
+        }
+    }
+
+    /// <summary>The broker stops: sessions stay in memory, and their timers must not fire into stopped hooks.</summary>
+    public void StopTimers()
+    {
+        lock (Gate)
+        {
+            _expiry?.Dispose();
+            _pendingWill?.Timer.Dispose();
+        }
+    }
 
     /// <summary>
     /// The store writer while the session is stored (a durable store and an expiry interval above 0), or
-    /// <see langword="null"/>: every change to its outbox and inbound QoS 2 identifiers then goes to the store.
+    /// <see langword="null"/>: every change to its outbox and inbound QoS 2 identifiers then goes to the store. Set
+    /// under the lock by the session manager (attach, end), or before the session is shared (restore).
     /// </summary>
     public MqttStoreWriter? Journal { get; set; }
 
@@ -175,18 +313,45 @@ internal sealed class MqttSession
     }
 
     /// <summary>
-    /// Puts back what the store held at start: the outbox's entries (<see cref="Outbox.Restore"/>) and the inbound
-    /// QoS 2 identifiers awaiting PUBREL. Nothing is written back to the store.
+    /// Puts back what the store held at start: the protocol version and expiry interval, the outbox's entries
+    /// (<see cref="Outbox.Restore"/>) and the inbound QoS 2 identifiers awaiting PUBREL. Nothing is written back to
+    /// the store. The session stays offline; <see cref="RestoreOffline"/> sets its deadline.
     /// </summary>
-    public void Restore(IEnumerable<OutboundMessage> entries, IEnumerable<ushort> inboundQoS2)
+    public void Restore(MqttProtocolVersion version, uint expiryInterval, IEnumerable<OutboundMessage> entries, IEnumerable<ushort> inboundQoS2)
     {
         lock (Gate)
         {
+            ProtocolVersion = version;
+            ExpiryInterval = expiryInterval;
             Outbox.Restore(entries);
             foreach (var packetId in inboundQoS2)
             {
                 (_inboundQoS2 ??= []).Add(packetId);
             }
         }
+    }
+
+    /// <summary>An MQTT 5.0 will waiting for its Will Delay Interval, or for its session's end if that comes first.</summary>
+    public sealed class PendingWill(MqttApplicationMessage message, MqttClientInfo client, DeadlineTimer timer)
+    {
+        public MqttApplicationMessage Message { get; } = message;
+
+        public MqttClientInfo Client { get; } = client;
+
+        /// <summary>Publishes the will at its deadline (<see cref="DeadlineTimer.Deadline"/>, saved as the will's time).</summary>
+        public DeadlineTimer Timer { get; } = timer;
+    }
+
+    /// <summary>What <see cref="Detach"/> did.</summary>
+    public enum DetachResult
+    {
+        /// <summary>The connection was no longer this session's (another one took it over): nothing changed.</summary>
+        NotAttached,
+
+        /// <summary>Offline until its deadline (or for ever, with an expiry interval of <see cref="uint.MaxValue"/>).</summary>
+        Offline,
+
+        /// <summary>The session ends with its connection (expiry interval 0): the caller ends it now.</summary>
+        EndsNow,
     }
 }

@@ -22,12 +22,7 @@ internal sealed partial class MqttSessionManager
         var now = timeProvider.GetUtcNow();
         foreach (var stored in snapshot.Sessions)
         {
-            var session = new MqttSession(stored.ClientId, options)
-            {
-                ProtocolVersion = stored.ProtocolVersion,
-                ExpiryInterval = stored.ExpiryInterval,
-                Journal = storeWriter,
-            };
+            var session = new MqttSession(stored.ClientId, options) { Journal = storeWriter };
             foreach (var s in stored.Subscriptions)
             {
                 var subscription = new Subscription(session, s.Filter, s.QoS, s.NoLocal, s.RetainAsPublished, s.RetainHandling, s.SubscriptionIdentifier);
@@ -57,30 +52,22 @@ internal sealed partial class MqttSessionManager
                 });
             }
 
-            session.Restore(entries, stored.InboundQoS2);
+            session.Restore(stored.ProtocolVersion, stored.ExpiryInterval, entries, stored.InboundQoS2);
             messages += entries.Count;
             _sessions[stored.ClientId] = session;
 
             // Offline until its client comes back. A session stored as online lost its connection in the crash:
             // its expiry and a delayed will count from now.
-            if (stored.ExpiryInterval != uint.MaxValue)
-            {
-                var expiresAt = stored.ExpiresAt ?? now.AddSeconds(stored.ExpiryInterval);
-                session.ExpiryTimer = new DeadlineTimer(timeProvider, Max(expiresAt - now, TimeSpan.Zero), () => background.Track(ExpireSessionAsync(session)));
-            }
-
+            session.RestoreOffline(stored.ExpiresAt, now, timeProvider, Expire);
             if (stored.Will is { } will)
             {
                 var client = new MqttClientInfo { ClientId = stored.ClientId, ProtocolVersion = stored.ProtocolVersion, Transport = "restored" };
-                var willAt = stored.WillAt ?? now.AddSeconds(stored.WillDelayInterval);
-                session.PendingWill = (will, client, new DeadlineTimer(timeProvider, Max(willAt - now, TimeSpan.Zero), () => background.Track(PublishPendingWillAsync(session))));
+                session.DelayWill(will, client, stored.WillAt ?? now.AddSeconds(stored.WillDelayInterval), now, timeProvider, PublishWill);
             }
         }
 
         return (snapshot.Sessions.Count, messages, lastSequence, lastMessageId);
     }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>
     /// Saves a stored session's own record (not its subscriptions or outbox): at connect, at disconnect (with the
@@ -107,18 +94,21 @@ internal sealed partial class MqttSessionManager
     /// </summary>
     private void ForgetStoredSession(MqttSession session, IEnumerable<OutboundMessage> entries)
     {
-        if (session.Journal is not { } journal)
+        lock (session.Gate)
         {
-            return;
-        }
-
-        session.Journal = null;
-        journal.Add(new MqttStoreChange.SessionRemoved(session.ClientId));
-        foreach (var entry in entries)
-        {
-            if (entry.QoS > MqttQualityOfService.AtMostOnce)
+            if (session.Journal is not { } journal)
             {
-                journal.Released(entry.Message);
+                return;
+            }
+
+            session.Journal = null;
+            journal.Add(new MqttStoreChange.SessionRemoved(session.ClientId));
+            foreach (var entry in entries)
+            {
+                if (entry.QoS > MqttQualityOfService.AtMostOnce)
+                {
+                    journal.Released(entry.Message);
+                }
             }
         }
     }

@@ -10,18 +10,14 @@ namespace Gmqtt.Broker;
 /// </summary>
 internal sealed partial class MqttSessionManager
 {
+    /// <summary>Timer callbacks, made once: a delayed will is due (<see cref="PublishPendingWillAsync"/>).</summary>
+    private Action<MqttSession> PublishWill => field ??= session => background.Track(PublishPendingWillAsync(session));
+
+    /// <summary>Publishes the session's delayed will, if it still has one: its delay passed, or the session ends.</summary>
     private async Task PublishPendingWillAsync(MqttSession session)
     {
-        (MqttApplicationMessage Message, MqttClientInfo Client, DeadlineTimer Timer)? pending;
-        lock (session.Gate)
+        if (session.TakePendingWill() is { } will)
         {
-            pending = session.PendingWill;
-            session.PendingWill = null;
-        }
-
-        if (pending is { } will)
-        {
-            will.Timer.Dispose();
             lock (session.Gate)
             {
                 SaveSession(session, will: null, 0, willAt: null, online: session.Connection is not null); // Published: never again after a restart.

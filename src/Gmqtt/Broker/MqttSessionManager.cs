@@ -44,7 +44,7 @@ internal sealed partial class MqttSessionManager(
     /// lock is the identifier's own (<see cref="ClientIdLocks"/>), so a slow teardown of the old connection holds up
     /// no other identifier.
     /// </remarks>
-    public async Task<(MqttSession Session, bool Present)> AttachAsync(MqttConnection connection, string clientId, bool cleanStart, MqttProtocolVersion version, uint expiryInterval, MqttWill? will)
+    public async Task<(MqttSession Session, bool Present)> AttachAsync(MqttConnection connection, string clientId, bool cleanStart, MqttProtocolVersion version, uint expiryInterval, int inflightLimit, MqttWill? will)
     {
         using (await _clientIdLocks.AcquireAsync(clientId).ConfigureAwait(false))
         {
@@ -68,14 +68,7 @@ internal sealed partial class MqttSessionManager(
 
             lock (session.Gate)
             {
-                // Back online in time: the session does not expire and a delayed will is not sent [MQTT-3.1.3-9].
-                session.ExpiryTimer?.Dispose();
-                session.ExpiryTimer = null;
-                session.PendingWill?.Timer.Dispose();
-                session.PendingWill = null;
-                session.Connection = connection;
-                session.ProtocolVersion = version;
-                session.ExpiryInterval = expiryInterval;
+                session.Attach(connection, version, expiryInterval, inflightLimit);
                 if (session.EndsWithConnection)
                 {
                     ForgetStoredSession(session, session.Outbox.GetEntries()); // Ends with this connection: nothing of it is kept.
@@ -106,32 +99,28 @@ internal sealed partial class MqttSessionManager(
 
         var willMessage = will is null ? null : CreateWillMessage(client, will);
         var willDelay = WillDelay(connection.ProtocolVersion, will);
-        bool detached;
+        MqttSession.DetachResult detached;
         lock (session.Gate)
         {
-            detached = session.Connection == connection;
-            if (detached)
+            var now = timeProvider.GetUtcNow();
+            detached = session.Detach(connection, now, timeProvider, Expire);
+            if (detached == MqttSession.DetachResult.Offline)
             {
-                session.Connection = null;
-                if (!session.EndsWithConnection && session.ExpiryInterval != uint.MaxValue)
+                if (willMessage is not null && willDelay > 0)
                 {
-                    session.ExpiryTimer = new DeadlineTimer(timeProvider, TimeSpan.FromSeconds(session.ExpiryInterval), () => background.Track(ExpireSessionAsync(session)));
-                }
-
-                if (willMessage is not null && willDelay > 0 && !session.EndsWithConnection)
-                {
-                    session.PendingWill = (willMessage, client, new DeadlineTimer(timeProvider, TimeSpan.FromSeconds(willDelay), () => background.Track(PublishPendingWillAsync(session))));
-                    SaveSession(session, willMessage, willDelay, timeProvider.GetUtcNow().AddSeconds(willDelay), online: false);
+                    var willAt = now.AddSeconds(willDelay);
+                    session.DelayWill(willMessage, client, willAt, now, timeProvider, PublishWill);
+                    SaveSession(session, willMessage, willDelay, willAt, online: false);
                     willMessage = null;
                 }
-                else if (!session.EndsWithConnection)
+                else
                 {
                     SaveSession(session, will: null, 0, willAt: null, online: false); // Offline, with its deadline; the will (if any) goes out now.
                 }
             }
         }
 
-        if (detached && session.EndsWithConnection)
+        if (detached == MqttSession.DetachResult.EndsNow)
         {
             await EndSessionAsync(session, MqttSessionTerminationReason.CleanSessionClosed).ConfigureAwait(false);
         }
@@ -147,12 +136,15 @@ internal sealed partial class MqttSessionManager(
         }
     }
 
+    /// <summary>Timer callbacks, made once: an offline session's deadline passed (<see cref="ExpireSessionAsync"/>).</summary>
+    private Action<MqttSession> Expire => field ??= session => background.Track(ExpireSessionAsync(session));
+
     /// <summary>The offline deadline passed: ends the session unless a connection attached meanwhile.</summary>
     private async Task ExpireSessionAsync(MqttSession session)
     {
         using (await _clientIdLocks.AcquireAsync(session.ClientId).ConfigureAwait(false))
         {
-            if (session.Connection is null)
+            if (session.State == MqttSessionState.Offline)
             {
                 await EndSessionAsync(session, MqttSessionTerminationReason.Expired).ConfigureAwait(false);
             }
@@ -177,7 +169,7 @@ internal sealed partial class MqttSessionManager(
         }
 
         // A delayed will goes out at the latest when its session ends (MQTT 5.0 section 3.1.3.2).
-        session.ExpiryTimer?.Dispose();
+        session.End();
         await PublishPendingWillAsync(session).ConfigureAwait(false);
 
         var dropped = session.Clear();
@@ -202,11 +194,7 @@ internal sealed partial class MqttSessionManager(
     {
         foreach (var session in _sessions.Values)
         {
-            lock (session.Gate)
-            {
-                session.ExpiryTimer?.Dispose();
-                session.PendingWill?.Timer.Dispose();
-            }
+            session.StopTimers();
         }
     }
 

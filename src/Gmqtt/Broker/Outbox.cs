@@ -38,7 +38,10 @@ internal sealed class Outbox(MqttSession session, MqttBrokerOptions options)
     /// <summary>The client identifier of the session, as the store knows the outbox.</summary>
     public string ClientId => session.ClientId;
 
-    /// <summary>Most unacknowledged QoS 1/2 messages at once: the option, or the client's Receive Maximum when lower.</summary>
+    /// <summary>
+    /// Most unacknowledged QoS 1/2 messages at once: the option, or the client's Receive Maximum when lower. Set by
+    /// <see cref="MqttSession.Attach"/>, under the session's lock.
+    /// </summary>
     public int InflightLimit { get; set; } = options.MaxInflightMessages;
 
     private object Gate => session.Gate;
