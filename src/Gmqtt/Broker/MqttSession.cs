@@ -164,7 +164,10 @@ internal sealed class MqttSession
         return pending;
     }
 
-    /// <summary>The session ends (it has left the registry): no deadline runs any more.</summary>
+    /// <summary>
+    /// The session ends (it has left the registry): no deadline runs any more. The deadline stays readable, so that a
+    /// delayed will published on the way out saves the session as it was.
+    /// </summary>
     public void End()
     {
         lock (Gate)

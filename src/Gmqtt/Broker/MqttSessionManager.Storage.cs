@@ -71,17 +71,17 @@ internal sealed partial class MqttSessionManager
 
     /// <summary>
     /// Saves a stored session's own record (not its subscriptions or outbox): at connect, at disconnect (with the
-    /// offline deadline and a delayed will), and when a delayed will went out. Called under the session's lock.
+    /// offline deadline the session decided and a delayed will), and when a delayed will went out. Called under the
+    /// session's lock.
     /// </summary>
-    private void SaveSession(MqttSession session, MqttApplicationMessage? will, uint willDelay, DateTimeOffset? willAt, bool online)
+    private void SaveSession(MqttSession session, MqttApplicationMessage? will, uint willDelay, DateTimeOffset? willAt)
     {
-        var expiresAt = online || session.ExpiryInterval == uint.MaxValue ? (DateTimeOffset?)null : timeProvider.GetUtcNow().AddSeconds(session.ExpiryInterval);
         session.Journal?.Add(new MqttStoreChange.SessionSaved(new MqttStoredSession
         {
             ClientId = session.ClientId,
             ProtocolVersion = session.ProtocolVersion,
             ExpiryInterval = session.ExpiryInterval,
-            ExpiresAt = expiresAt,
+            ExpiresAt = session.ExpiresAt,
             Will = will,
             WillDelayInterval = willDelay,
             WillAt = willAt,

@@ -20,7 +20,7 @@ internal sealed partial class MqttSessionManager
         {
             lock (session.Gate)
             {
-                SaveSession(session, will: null, 0, willAt: null, online: session.Connection is not null); // Published: never again after a restart.
+                SaveSession(session, will: null, 0, willAt: null); // Published: never again after a restart.
             }
 
             await PublishWillAsync(will.Client, will.Message).ConfigureAwait(false);

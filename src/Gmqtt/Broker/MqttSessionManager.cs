@@ -77,7 +77,7 @@ internal sealed partial class MqttSessionManager(
                 {
                     // Stored with the will, so that a crash (which loses the connection) still publishes it after restart.
                     session.Journal = storeWriter;
-                    SaveSession(session, will is null ? null : CreateWillMessage(connection.Client!, will), WillDelay(version, will), willAt: null, online: true);
+                    SaveSession(session, will is null ? null : CreateWillMessage(connection.Client!, will), WillDelay(version, will), willAt: null);
                 }
             }
 
@@ -110,12 +110,12 @@ internal sealed partial class MqttSessionManager(
                 {
                     var willAt = now.AddSeconds(willDelay);
                     session.DelayWill(willMessage, client, willAt, now, timeProvider, PublishWill);
-                    SaveSession(session, willMessage, willDelay, willAt, online: false);
+                    SaveSession(session, willMessage, willDelay, willAt);
                     willMessage = null;
                 }
                 else
                 {
-                    SaveSession(session, will: null, 0, willAt: null, online: false); // Offline, with its deadline; the will (if any) goes out now.
+                    SaveSession(session, will: null, 0, willAt: null); // Offline, with its deadline; the will (if any) goes out now.
                 }
             }
         }
