@@ -2,8 +2,6 @@ using Gmqtt.Broker;
 using Gmqtt.Hooks;
 using Gmqtt.Protocol;
 using Gmqtt.Protocol.Topics;
-using Gmqtt.Storage;
-using Gmqtt.Subscriptions;
 
 namespace Gmqtt;
 

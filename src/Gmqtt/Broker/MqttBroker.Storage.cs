@@ -1,13 +1,10 @@
 using Gmqtt.Broker;
-using Gmqtt.Hooks;
-using Gmqtt.Protocol;
 using Gmqtt.Storage;
-using Gmqtt.Subscriptions;
 using Microsoft.Extensions.Logging;
 
 namespace Gmqtt;
 
-/// <summary>The broker's side of the session store: loading at start, and what each session change writes.</summary>
+/// <summary>Starting: the session store is loaded (retained messages here, sessions by the session manager) before any connection is served.</summary>
 public sealed partial class MqttBroker
 {
     private readonly MqttStoreWriter? _storeWriter;

@@ -9,7 +9,6 @@ using Gmqtt.Hooks;
 using Gmqtt.Protocol;
 using Gmqtt.Protocol.Topics;
 using Gmqtt.Storage;
-using Gmqtt.Subscriptions;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
