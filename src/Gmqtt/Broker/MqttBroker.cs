@@ -55,7 +55,6 @@ public sealed partial class MqttBroker
         SessionStore = sessionStore;
         TimeProvider = timeProvider ?? TimeProvider.System;
         StartedAt = TimeProvider.GetUtcNow();
-        _sys = Options.SysInterval > TimeSpan.Zero ? new SysTopicPublisher(this, Options.SysInterval) : null;
         _storeWriter = sessionStore.Durability == MqttStoreDurability.None ? null : new MqttStoreWriter(sessionStore, Logger, TimeProvider);
         if (_storeWriter is not null)
         {
@@ -64,6 +63,7 @@ public sealed partial class MqttBroker
         _ready = _storeWriter is null;
         Router = new MqttRouter(Options, Hooks, RetainedMessages, _storeWriter, Counters, TimeProvider);
         Sessions = new MqttSessionManager(Options, Hooks, Router, _storeWriter, Counters, Background, TimeProvider);
+        _sys = Options.SysInterval > TimeSpan.Zero ? new SysTopicPublisher(this, Options.SysInterval) : null; // Publishes through the router.
     }
 
     private readonly SysTopicPublisher? _sys;
