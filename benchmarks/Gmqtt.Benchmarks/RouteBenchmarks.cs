@@ -9,11 +9,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Gmqtt.Benchmarks;
 
 /// <summary>
-/// <see cref="MqttBroker.PublishAsync(MqttApplicationMessage, Hooks.MqttClientInfo?)"/>, the path a client's PUBLISH
+/// <see cref="MqttRouter.PublishAsync(MqttApplicationMessage, Hooks.MqttClientInfo?, bool)"/>, the path a client's PUBLISH
 /// takes, for a 64 B message to 1 or 10 subscribers: tree match, delivery targets, one enqueue per subscriber.
 /// Subscribers are offline sessions (QoS 0 queued offline), so no I/O is measured; filters mix exact, <c>+</c> and
 /// <c>#</c>, all granted QoS 1. Each invocation routes 64 messages and then takes them out of the queues as a
-/// write round would (TakeSendable, then PUBACK's Complete for QoS 1), so queues never fill; that is included.
+/// write round would (TakeSendable, then OnPubAck for QoS 1), so queues never fill; that is included.
 /// <see cref="SubscriptionIds"/> gives every subscription an MQTT 5.0 subscription identifier.
 /// </summary>
 [SimpleJob(RunStrategy.Throughput, launchCount: 1, warmupCount: 3, iterationCount: 8)]
@@ -41,7 +41,7 @@ public class RouteBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var options = new MqttBrokerOptions { QueueQoS0WhenOffline = true };
+        var options = new MqttBrokerOptions { QueueQoS0WhenOffline = true, MaxInflightMessages = 1000 };
         _broker = new MqttBroker(
             Microsoft.Extensions.Options.Options.Create(options),
             [],
@@ -51,9 +51,9 @@ public class RouteBenchmarks
         _sessions = new MqttSession[Subscribers];
         for (var i = 0; i < Subscribers; i++)
         {
-            _sessions[i] = new MqttSession($"subscriber-{i}", options) { InflightLimit = 1000 };
+            _sessions[i] = new MqttSession($"subscriber-{i}", options);
             var filter = Filters[i % Filters.Length];
-            _broker.Subscriptions.Add(new Subscription(_sessions[i], filter, MqttQualityOfService.AtLeastOnce, false, false, MqttRetainHandling.SendAtSubscribe, SubscriptionIds ? (uint)(i + 1) : null));
+            _broker.Router.Subscriptions.Add(new Subscription(_sessions[i], filter, MqttQualityOfService.AtLeastOnce, false, false, MqttRetainHandling.SendAtSubscribe, SubscriptionIds ? (uint)(i + 1) : null));
         }
 
         var payload = new byte[64];
@@ -67,7 +67,7 @@ public class RouteBenchmarks
         var delivered = 0;
         for (var i = 0; i < MessagesPerInvoke; i++)
         {
-            var result = _broker.PublishAsync(_message, client: null).GetAwaiter().GetResult();
+            var result = _broker.Router.PublishAsync(_message, client: null).GetAwaiter().GetResult();
             delivered += result.Code == MqttReasonCode.Success ? 1 : 0;
         }
 
@@ -75,12 +75,12 @@ public class RouteBenchmarks
         {
             List<OutboundMessage>? expired = null;
             _taken.Clear();
-            session.TakeSendable(_taken, 256, TimeProvider.System, ref expired);
+            session.Outbox.TakeSendable(_taken, 256, TimeProvider.System, ref expired);
             foreach (var message in _taken)
             {
                 if (message.QoS > MqttQualityOfService.AtMostOnce)
                 {
-                    session.Complete(message.PacketId, message.QoS);
+                    session.Outbox.OnPubAck(message.PacketId); // Subscriptions are granted QoS 1: at most QoS 1 here.
                 }
             }
         }

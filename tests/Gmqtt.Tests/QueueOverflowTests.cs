@@ -72,6 +72,6 @@ public class QueueOverflowTests
             : (["m1", "m2"], ["m3", "m4", "m5"]);
         Assert.Equal(dropped, DroppedPayloads(hook));
         Assert.Equal(kept, await ReconnectAndReceiveAsync(harness, 3, "t"));
-        Assert.Equal(2L, harness.Broker.GetDrops(MqttDropReason.QueueFull));
+        Assert.Equal(2L, harness.Broker.Counters.GetDrops(MqttDropReason.QueueFull));
     }
 }

@@ -173,7 +173,7 @@ public class RetainedStreamTests
 
         var offline = harness.Broker.GetClient("s")!;
         Assert.Equal((3, 50), (offline.QueuedMessages, offline.PendingRetainedMessages));
-        Assert.Equal(7L, harness.Broker.GetDrops(MqttDropReason.QueueFull));
+        Assert.Equal(7L, harness.Broker.Counters.GetDrops(MqttDropReason.QueueFull));
         Assert.All(hook.Dropped, d => Assert.Equal(("live", MqttDropReason.QueueFull), (d.Message.Topic, d.Reason)));
 
         var again = harness.Open();

@@ -93,11 +93,11 @@ public class StatisticsTests
         await harness.Broker.PublishAsync(new MqttApplicationMessage { Topic = "t", QoS = MqttQualityOfService.AtLeastOnce }); // queue full
 
         Assert.Equal(2L, harness.Broker.GetStatistics().MessagesDropped);
-        Assert.Equal((1L, 1L), (harness.Broker.GetDrops(MqttDropReason.OfflineQoS0), harness.Broker.GetDrops(MqttDropReason.QueueFull)));
+        Assert.Equal((1L, 1L), (harness.Broker.Counters.GetDrops(MqttDropReason.OfflineQoS0), harness.Broker.Counters.GetDrops(MqttDropReason.QueueFull)));
 
         // Ending the session drops what it still had queued.
         Assert.True(await harness.Broker.DisconnectClientAsync("off", endSession: true));
-        Assert.Equal((3L, 1L), (harness.Broker.GetStatistics().MessagesDropped, harness.Broker.GetDrops(MqttDropReason.SessionEnded)));
+        Assert.Equal((3L, 1L), (harness.Broker.GetStatistics().MessagesDropped, harness.Broker.Counters.GetDrops(MqttDropReason.SessionEnded)));
     }
 
     [Fact]
@@ -118,8 +118,8 @@ public class StatisticsTests
         Assert.Equal((3L, 1L), (statistics.ConnectFailures, statistics.AuthFailures));
         Assert.Equal(
             [(MqttReasonCode.UnsupportedProtocolVersion, 1L), (MqttReasonCode.ClientIdentifierNotValid, 1L), (MqttReasonCode.BadUserNameOrPassword, 1L)],
-            harness.Broker.GetConnectFailures().OrderBy(f => f.Code));
-        Assert.Equal([(MqttReasonCode.BadUserNameOrPassword, 1L)], harness.Broker.GetAuthFailures());
+            harness.Broker.Counters.GetConnectFailures().OrderBy(f => f.Code));
+        Assert.Equal([(MqttReasonCode.BadUserNameOrPassword, 1L)], harness.Broker.Counters.GetAuthFailures());
     }
 
     [Fact]

@@ -2,8 +2,6 @@ using Gmqtt.Broker;
 using Gmqtt.Hooks;
 using Gmqtt.Protocol;
 using Gmqtt.Protocol.Topics;
-using Gmqtt.Storage;
-using Gmqtt.Subscriptions;
 
 namespace Gmqtt;
 
@@ -11,11 +9,11 @@ public sealed partial class MqttBroker
 {
     /// <summary>Every session, online and offline, ordered by client identifier.</summary>
     public IReadOnlyList<MqttClientSnapshot> GetClients() =>
-        [.. _sessions.Values.OrderBy(s => s.ClientId, StringComparer.Ordinal).Select(Snapshot)];
+        [.. Sessions.All.OrderBy(s => s.ClientId, StringComparer.Ordinal).Select(Snapshot)];
 
     /// <summary>One session, or <see langword="null"/> when the client identifier has none.</summary>
     public MqttClientSnapshot? GetClient(string clientId) =>
-        _sessions.TryGetValue(clientId, out var session) ? Snapshot(session) : null;
+        Sessions.TryGet(clientId, out var session) ? Snapshot(session) : null;
 
     /// <summary>Closes the client's connection; with <paramref name="endSession"/>, also discards its session.</summary>
     /// <returns>False when there was neither a connection nor (with <paramref name="endSession"/>) a session.</returns>
@@ -38,7 +36,7 @@ public sealed partial class MqttBroker
             throw new ArgumentOutOfRangeException(nameof(reasonCode), reasonCode, "Not a reason code the server may send in DISCONNECT.");
         }
 
-        if (!_sessions.TryGetValue(clientId, out var session))
+        if (!Sessions.TryGet(clientId, out var session))
         {
             return false;
         }
@@ -51,7 +49,7 @@ public sealed partial class MqttBroker
 
         if (endSession)
         {
-            await EndSessionAsync(session, MqttSessionTerminationReason.AdministrativeAction).ConfigureAwait(false);
+            await Sessions.EndSessionAsync(session, MqttSessionTerminationReason.AdministrativeAction).ConfigureAwait(false);
             return true;
         }
 
@@ -75,7 +73,7 @@ public sealed partial class MqttBroker
         ArgumentNullException.ThrowIfNull(clientId);
         ArgumentNullException.ThrowIfNull(filter);
         cancellationToken.ThrowIfCancellationRequested();
-        if (!_sessions.TryGetValue(clientId, out var session))
+        if (!Sessions.TryGet(clientId, out var session))
         {
             return null;
         }
@@ -87,10 +85,10 @@ public sealed partial class MqttBroker
         }
 
         var client = session.Connection?.Client ?? new MqttClientInfo { ClientId = session.ClientId, ProtocolVersion = session.ProtocolVersion };
-        var result = await SubscribeAsync(session, client, filter, subscriptionId: null).ConfigureAwait(false);
+        var result = await Router.SubscribeAsync(session, client, filter, subscriptionId: null).ConfigureAwait(false);
         if (result.Subscription is { } subscription)
         {
-            await CompleteSubscribeAsync(client, filter, subscription, result.IsNew).ConfigureAwait(false);
+            await Router.CompleteSubscribeAsync(client, filter, subscription, result.IsNew).ConfigureAwait(false);
         }
 
         return result.Code;
@@ -99,12 +97,12 @@ public sealed partial class MqttBroker
     /// <summary>Removes a subscription on the client's behalf; false when it did not exist.</summary>
     public bool Unsubscribe(string clientId, string filter)
     {
-        if (!_sessions.TryGetValue(clientId, out var session))
+        if (!Sessions.TryGet(clientId, out var session))
         {
             return false;
         }
 
-        return RemoveSubscription(session, filter);
+        return Router.RemoveSubscription(session, filter);
     }
 
     /// <summary>
@@ -116,34 +114,6 @@ public sealed partial class MqttBroker
     {
         ArgumentNullException.ThrowIfNull(message);
         return message.RemainingExpiry(TimeProvider);
-    }
-
-    /// <summary>
-    /// Records a subscription in its session, the topic tree and the session store (SUBSCRIBE and the API alike).
-    /// Returns false when it replaced one to the same filter.
-    /// </summary>
-    internal bool AddSubscription(Subscription subscription, MqttTopicFilter filter)
-    {
-        var isNew = subscription.Session.SetSubscription(subscription);
-        Subscriptions.Add(subscription);
-        subscription.Session.Journal?.Add(new MqttStoreChange.SubscriptionSaved(subscription.Session.ClientId, Stored(subscription)));
-        return isNew;
-    }
-
-    /// <summary>
-    /// Removes a subscription from its session, the topic tree and the session store, and re-offers what a shared
-    /// group member still had queued for it (UNSUBSCRIBE and the API alike). False when it did not exist.
-    /// </summary>
-    internal bool RemoveSubscription(MqttSession session, string filter)
-    {
-        var removed = session.RemoveSubscription(filter) & Subscriptions.Remove(session, filter);
-        if (removed)
-        {
-            session.Journal?.Add(new MqttStoreChange.SubscriptionRemoved(session.ClientId, filter));
-            ReofferQueuedShared(session, filter);
-        }
-
-        return removed;
     }
 
     private static MqttClientSnapshot Snapshot(MqttSession session)
@@ -174,13 +144,13 @@ public sealed partial class MqttBroker
                 RetainAsPublished = s.RetainAsPublished,
                 RetainHandling = s.RetainHandling,
             })],
-            session.QueuedCount,
-            session.InflightCount,
+            session.Outbox.QueuedCount,
+            session.Outbox.InflightCount,
             session.ExpiryInterval,
             traffic.MessagesReceived,
             traffic.MessagesSent,
             traffic.BytesReceived,
             traffic.BytesSent,
-            session.PendingRetainedCount);
+            session.Outbox.PendingRetainedCount);
     }
 }

@@ -1,6 +1,4 @@
 using Gmqtt.Broker;
-using Gmqtt.Hooks;
-using Gmqtt.Protocol;
 
 namespace Gmqtt;
 
@@ -12,12 +10,6 @@ public sealed partial class MqttBroker
     private readonly Lock _trafficGate = new();
     private TrafficCounts _closedTraffic;
 
-    // Rare events, counted with interlocked increments: drops by MqttDropReason, connect and auth failures by
-    // reason code.
-    private readonly long[] _drops = new long[Enum.GetValues<MqttDropReason>().Length];
-    private readonly long[] _connectFailures = new long[256];
-    private readonly long[] _authFailures = new long[256];
-
     /// <summary>
     /// The broker's counters now: cumulative traffic, drops and failures, and the current connections, sessions,
     /// subscriptions and retained messages. Costs a pass over the connections and sessions; meant for monitoring,
@@ -26,15 +18,15 @@ public sealed partial class MqttBroker
     public MqttBrokerStatistics GetStatistics()
     {
         var traffic = GetTraffic();
-        var (sessions, offline) = CountSessions();
+        var (sessions, offline) = Sessions.CountSessions();
         return new MqttBrokerStatistics(
             traffic.MessagesReceived,
             traffic.MessagesSent,
             traffic.BytesReceived,
             traffic.BytesSent,
-            Sum(_drops),
-            Sum(_connectFailures),
-            Sum(_authFailures),
+            Counters.TotalDrops,
+            Counters.TotalConnectFailures,
+            Counters.TotalAuthFailures,
             ConnectionCount,
             sessions,
             offline,
@@ -68,114 +60,5 @@ public sealed partial class MqttBroker
             _closedTraffic.Add(ref connection.Traffic);
             connection.TrafficFolded = true;
         }
-    }
-
-    internal (int Sessions, int Offline) CountSessions()
-    {
-        int sessions = 0, offline = 0;
-        foreach (var (_, session) in _sessions)
-        {
-            sessions++;
-            if (session.Connection is null)
-            {
-                offline++;
-            }
-        }
-
-        return (sessions, offline);
-    }
-
-    /// <summary>Messages queued and in flight over all sessions.</summary>
-    internal (long Queued, long Inflight) CountQueued()
-    {
-        long queued = 0, inflight = 0;
-        foreach (var (_, session) in _sessions)
-        {
-            queued += session.QueuedCount;
-            inflight += session.InflightCount;
-        }
-
-        return (queued, inflight);
-    }
-
-    private long _connectionsOpened;
-    private long _connectsReceived;
-    private int _maxConnections;
-
-    /// <summary>Network connections accepted since start (Mosquitto's "sockets").</summary>
-    internal long ConnectionsOpened => Volatile.Read(ref _connectionsOpened);
-
-    /// <summary>CONNECT packets received since start.</summary>
-    internal long ConnectsReceived => Volatile.Read(ref _connectsReceived);
-
-    /// <summary>The most connections open at once since start.</summary>
-    internal int MaxConnections => Volatile.Read(ref _maxConnections);
-
-    /// <summary>A connection was accepted (once per connection, not per message).</summary>
-    private void CountConnectionOpened()
-    {
-        Interlocked.Increment(ref _connectionsOpened);
-        var open = _connections.Count;
-        var max = Volatile.Read(ref _maxConnections);
-        while (open > max && Interlocked.CompareExchange(ref _maxConnections, open, max) is var seen && seen != max)
-        {
-            max = seen;
-        }
-    }
-
-    internal void CountConnect() => Interlocked.Increment(ref _connectsReceived);
-
-    internal void CountDrop(MqttDropReason reason) => Interlocked.Increment(ref _drops[(int)reason]);
-
-    internal void CountDrops(MqttDropReason reason, int count)
-    {
-        if (count > 0)
-        {
-            Interlocked.Add(ref _drops[(int)reason], count);
-        }
-    }
-
-    /// <summary>A CONNECT answered with a failing CONNACK; an authentication failure too when <paramref name="authFailure"/>.</summary>
-    internal void CountConnectFailure(MqttReasonCode code, bool authFailure)
-    {
-        Interlocked.Increment(ref _connectFailures[(byte)code]);
-        if (authFailure)
-        {
-            CountAuthFailure(code);
-        }
-    }
-
-    internal void CountAuthFailure(MqttReasonCode code) => Interlocked.Increment(ref _authFailures[(byte)code]);
-
-    /// <summary>Drops so far, by reason.</summary>
-    internal long GetDrops(MqttDropReason reason) => Volatile.Read(ref _drops[(int)reason]);
-
-    /// <summary>Each reason code with its count, for those that occurred.</summary>
-    internal IEnumerable<(MqttReasonCode Code, long Count)> GetConnectFailures() => NonZero(_connectFailures);
-
-    /// <summary>Each reason code with its count, for those that occurred.</summary>
-    internal IEnumerable<(MqttReasonCode Code, long Count)> GetAuthFailures() => NonZero(_authFailures);
-
-    private static IEnumerable<(MqttReasonCode, long)> NonZero(long[] counts)
-    {
-        for (var code = 0; code < counts.Length; code++)
-        {
-            var count = Volatile.Read(ref counts[code]);
-            if (count > 0)
-            {
-                yield return ((MqttReasonCode)code, count);
-            }
-        }
-    }
-
-    private static long Sum(long[] counts)
-    {
-        long total = 0;
-        for (var i = 0; i < counts.Length; i++)
-        {
-            total += Volatile.Read(ref counts[i]);
-        }
-
-        return total;
     }
 }

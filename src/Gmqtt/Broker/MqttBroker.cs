@@ -9,7 +9,6 @@ using Gmqtt.Hooks;
 using Gmqtt.Protocol;
 using Gmqtt.Protocol.Topics;
 using Gmqtt.Storage;
-using Gmqtt.Subscriptions;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,15 +20,15 @@ namespace Gmqtt;
 /// hand it connections (<see cref="RunConnectionAsync(ConnectionContext, string, X509Certificate2?, CancellationToken)"/>), and
 /// application code uses it to publish, inspect and steer clients.
 /// </summary>
+/// <remarks>
+/// A façade: it owns the connection registry, start and stop, and the counters, and hands the work to the session
+/// manager (<c>MqttSessionManager</c>: sessions, takeover, expiry, wills) and the router
+/// (<c>MqttRouter</c>: publish, subscribe, shared groups), which connections call directly.
+/// </remarks>
 public sealed partial class MqttBroker
 {
-    private readonly ConcurrentDictionary<string, MqttSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<MqttConnection, byte> _connections = new();
-    private readonly ClientIdLocks _clientIdLocks = new();
     private readonly Lock _stopping = new();
-
-    [ThreadStatic]
-    private static List<Subscription>? t_matches;
 
     /// <summary>Creates the broker; normally done by DI through <c>AddGmqtt()</c>.</summary>
     /// <remarks>
@@ -56,13 +55,15 @@ public sealed partial class MqttBroker
         SessionStore = sessionStore;
         TimeProvider = timeProvider ?? TimeProvider.System;
         StartedAt = TimeProvider.GetUtcNow();
-        _sys = Options.SysInterval > TimeSpan.Zero ? new SysTopicPublisher(this, Options.SysInterval) : null;
         _storeWriter = sessionStore.Durability == MqttStoreDurability.None ? null : new MqttStoreWriter(sessionStore, Logger, TimeProvider);
         if (_storeWriter is not null)
         {
             RetainedMessages = new JournaledRetainedMessageStore(retainedMessages, _storeWriter);
         }
         _ready = _storeWriter is null;
+        Router = new MqttRouter(Options, Hooks, RetainedMessages, _storeWriter, Counters, TimeProvider);
+        Sessions = new MqttSessionManager(Options, Hooks, Router, _storeWriter, Counters, Background, TimeProvider);
+        _sys = Options.SysInterval > TimeSpan.Zero ? new SysTopicPublisher(this, Options.SysInterval) : null; // Publishes through the router.
     }
 
     private readonly SysTopicPublisher? _sys;
@@ -91,10 +92,10 @@ public sealed partial class MqttBroker
     public int ConnectionCount => _connections.Count;
 
     /// <summary>Number of sessions, online and offline.</summary>
-    public int SessionCount => _sessions.Count;
+    public int SessionCount => Sessions.Count;
 
     /// <summary>Number of subscriptions over all sessions.</summary>
-    public int SubscriptionCount => Subscriptions.Count;
+    public int SubscriptionCount => Router.Subscriptions.Count;
 
     /// <summary>Whether <see cref="StopAsync"/> has been called.</summary>
     public bool IsStopping => _stopRequested;
@@ -109,7 +110,16 @@ public sealed partial class MqttBroker
 
     internal TimeProvider TimeProvider { get; }
 
-    internal SubscriptionTree Subscriptions { get; } = new();
+    internal MqttBrokerCounters Counters { get; } = new();
+
+    /// <summary>Routing: publish hooks, retained messages, the subscription tree, shared groups, subscribing.</summary>
+    internal MqttRouter Router { get; }
+
+    /// <summary>The sessions: attach, detach, takeover, expiry, wills, restoring from the store.</summary>
+    internal MqttSessionManager Sessions { get; }
+
+    /// <summary>Async work started by timers (expiry, delayed wills, <c>$SYS</c>); a stop waits for it.</summary>
+    internal BackgroundTasks Background { get; } = new();
 
     /// <summary>
     /// Serves one MQTT connection until it closes. Kestrel's connection handler and the WebSocket endpoint call
@@ -136,7 +146,7 @@ public sealed partial class MqttBroker
         // per connection counts. The connection removes itself from _connections when it ends (ForgetConnection).
         var connection = new MqttConnection(this, transport, info);
         _connections.TryAdd(connection, 0);
-        CountConnectionOpened();
+        Counters.CountConnectionOpened(_connections.Count);
         if (IsStopping)
         {
             // StopAsync sets the flag before it lists the connections, and TryAdd is a full fence: a connection
@@ -166,521 +176,7 @@ public sealed partial class MqttBroker
     }
 
     private async Task<MqttReasonCode> PublishCoreAsync(MqttApplicationMessage message, MqttClientInfo? client) =>
-        (await PublishAsync(message, client).ConfigureAwait(false)).Code;
-
-    /// <summary>
-    /// The outcome of routing one message: the reason code for PUBACK/PUBREC, a hook's reason string, and whether the
-    /// message was written to the session store (then its acknowledgement waits for the commit).
-    /// </summary>
-    internal readonly record struct PublishResult(MqttReasonCode Code, string? ReasonString = null, bool Stored = false);
-
-    /// <summary>
-    /// Publishes one of the broker's own <c>$SYS</c> messages: retained and routed as any other, but the publish
-    /// hooks do not see it (it is not a client's, and would reach them every few seconds). Reading <c>$SYS</c> is
-    /// still under the subscribe hooks.
-    /// </summary>
-    internal ValueTask<PublishResult> PublishSysAsync(MqttApplicationMessage message) =>
-        PublishAsync(message, client: null, runHooks: false);
-
-    /// <param name="message">The message, after the read loop's checks.</param>
-    /// <param name="client">Its publisher, or null for the server-side API.</param>
-    /// <param name="runHooks">False for the broker's own <c>$SYS</c> values.</param>
-    /// <param name="inboundQoS2">A stored publisher's inbound QoS 2 identifier: stored in one unit with the message's
-    /// routing, so that a crash keeps both or neither (a re-sent PUBLISH is then either a known duplicate or routed once).</param>
-    internal async ValueTask<PublishResult> PublishAsync(MqttApplicationMessage message, MqttClientInfo? client, bool runHooks = true, (MqttSession Session, ushort PacketId)? inboundQoS2 = null)
-    {
-        if (runHooks && Hooks.HasHooks)
-        {
-            // Hooks run before the retained store is touched, so a refused message is never retained.
-            var context = new MqttPublishContext { Client = client, Message = message };
-            await Hooks.OnPublishAsync(context).ConfigureAwait(false);
-            if (context.ReasonCode is { } refused && refused >= MqttReasonCode.UnspecifiedError)
-            {
-                return new PublishResult(refused, context.ReasonString);
-            }
-        }
-
-        // The Message Expiry Interval counts from now, after the hooks, which may have changed it; the queues and the
-        // retained store keep the absolute time.
-        message.StartExpiry(TimeProvider);
-        var (delivered, drops, stored) = RetainAndRoute(message, inboundQoS2);
-        if (_storeWriter is not null && message.QoS > MqttQualityOfService.AtMostOnce)
-        {
-            lock (message)
-            {
-                stored |= message.StoreReferences > 0; // Queued for at least one stored session.
-            }
-        }
-
-        await ReportDropsAsync(drops).ConfigureAwait(false);
-        return new PublishResult(delivered == 0 ? MqttReasonCode.NoMatchingSubscribers : MqttReasonCode.Success, Stored: stored);
-    }
-
-    /// <summary>
-    /// Updates the retained store and routes the message, as one unit of the session store when it is durable, with a
-    /// stored publisher's inbound QoS 2 identifier: a crash keeps all of it or none. Synchronous, so the unit is this
-    /// thread's. <c>Stored</c> says whether anything was written (the acknowledgement then waits for the commit).
-    /// </summary>
-    private (int Delivered, List<DroppedMessage>? Drops, bool Stored) RetainAndRoute(MqttApplicationMessage message, (MqttSession Session, ushort PacketId)? inboundQoS2)
-    {
-        var stored = false;
-        _storeWriter?.BeginUnit();
-        try
-        {
-            if (inboundQoS2 is ({ Journal: { } journal } publisher, var packetId))
-            {
-                journal.Add(new MqttStoreChange.InboundQoS2Changed(publisher.ClientId, packetId, Pending: true));
-                stored = true;
-            }
-
-            if (message.Retain)
-            {
-                if (message.Payload.IsEmpty)
-                {
-                    // A zero-length retained payload clears the retained message [MQTT-3.3.1-10] and is not stored [MQTT-3.3.1-11].
-                    stored |= RetainedMessages.Remove(message.Topic) && _storeWriter is not null && !IsBrokerSysTopic(message.Topic);
-                }
-                else
-                {
-                    // A retained message replaces any earlier one on its topic [MQTT-3.3.1-5] (3.1.1: [MQTT-3.3.1-5]).
-                    RetainedMessages.Set(message);
-                    stored |= _storeWriter is not null && !IsBrokerSysTopic(message.Topic);
-                }
-            }
-
-            var (delivered, drops) = Route(message);
-            return (delivered, drops, stored);
-        }
-        finally
-        {
-            _storeWriter?.EndUnit();
-        }
-    }
-
-    /// <summary>
-    /// Hands the message to every matching session's queue. No lock is held across sessions: the tree is read
-    /// lock-free and each enqueue takes only that session's lock. Returns how many sessions it was queued for,
-    /// and the drops when hooks want to hear about them.
-    /// </summary>
-    private (int Delivered, List<DroppedMessage>? Drops) Route(MqttApplicationMessage message)
-    {
-        var matches = t_matches ??= [];
-        var targets = t_targets ??= [];
-        matches.Clear();
-        targets.Clear();
-        Subscriptions.Match(message.Topic, matches);
-        CollectTargets(matches, targets, Options.DeliverOverlappingSubscriptionsOnce);
-
-        List<DroppedMessage>? drops = null;
-        var delivered = 0;
-        OutboundMessage? qos0 = null, qos0Retained = null;
-        foreach (var target in targets)
-        {
-            if (target.NoLocal && target.Session.ClientId == message.SenderClientId)
-            {
-                continue; // MQTT 5.0 No Local [MQTT-3.8.3-3].
-            }
-
-            // Delivered at the lower of the published and the granted QoS [MQTT-3.8.4-8] (3.1.1: [MQTT-3.8.4-6]);
-            // forwarded with RETAIN 0 unless Retain As Published [MQTT-3.3.1-12] (3.1.1: [MQTT-3.3.1-9]).
-            var deliveryQoS = (MqttQualityOfService)Math.Min((byte)target.QoS, (byte)message.QoS);
-            var retain = target.RetainAsPublished && message.Retain;
-            var outbound = deliveryQoS == MqttQualityOfService.AtMostOnce && target.SubscriptionIds is null
-                // A QoS 0 delivery without subscription identifiers has nothing per session: one instance serves all.
-                ? retain ? qos0Retained ??= new OutboundMessage(message, deliveryQoS, retain: true, null) : qos0 ??= new OutboundMessage(message, deliveryQoS, retain: false, null)
-                : new OutboundMessage(message, deliveryQoS, retain, target.SubscriptionIds);
-            Deliver(target.Session, outbound, ref drops);
-            delivered++;
-        }
-
-        delivered += RouteShared(message, ref drops);
-        matches.Clear();
-        targets.Clear();
-        return (delivered, drops);
-    }
-
-    /// <summary>A message that did not reach <paramref name="ClientId"/>'s queue, as the drop hooks hear of it.</summary>
-    internal readonly record struct DroppedMessage(string ClientId, MqttApplicationMessage Message, MqttDropReason Reason);
-
-    /// <summary>
-    /// The one enqueue-and-count every delivery goes through (routed, retained on subscribe, a shared group's last
-    /// resort): queues <paramref name="outbound"/> for <paramref name="session"/> and tells the session store of a
-    /// queued QoS 1/2 message; a drop is counted by its reason and, when there are hooks, added to
-    /// <paramref name="drops"/> for <see cref="ReportDropsAsync"/>: the new message when it is refused (queue full
-    /// under <see cref="MqttQueueOverflowPolicy.DropNewest"/>, QoS 0 for an offline session), the evicted one when
-    /// it made room (<see cref="MqttQueueOverflowPolicy.DropOldest"/>).
-    /// </summary>
-    internal void Deliver(MqttSession session, OutboundMessage outbound, ref List<DroppedMessage>? drops)
-    {
-        if (session.Enqueue(outbound, out var evicted) is { } refused)
-        {
-            Dropped(session, outbound.Message, refused, ref drops);
-            return;
-        }
-
-        // A stored session wrote the entry (and an evicted one's removal) to the session store as it queued it.
-        if (evicted is not null)
-        {
-            Dropped(session, evicted.Message, MqttDropReason.QueueFull, ref drops);
-        }
-    }
-
-    private void Dropped(MqttSession session, MqttApplicationMessage message, MqttDropReason reason, ref List<DroppedMessage>? drops)
-    {
-        CountDrop(reason);
-        if (Hooks.HasHooks)
-        {
-            (drops ??= []).Add(new DroppedMessage(session.ClientId, message, reason));
-        }
-    }
-
-    /// <summary>Tells the hooks of the drops <see cref="Deliver"/> collected, once the routing that made them is over.</summary>
-    internal async ValueTask ReportDropsAsync(List<DroppedMessage>? drops)
-    {
-        if (drops is null)
-        {
-            return;
-        }
-
-        foreach (var drop in drops)
-        {
-            await Hooks.OnMessageDroppedAsync(drop.ClientId, drop.Message, drop.Reason).ConfigureAwait(false);
-        }
-    }
-
-    [ThreadStatic]
-    private static List<DeliveryTarget>? t_targets;
-
-    [ThreadStatic]
-    private static Dictionary<MqttSession, int>? t_firstMatch;
-
-    /// <summary>One delivery to one session, possibly standing for several overlapping subscriptions.</summary>
-    private record struct DeliveryTarget(MqttSession Session, MqttQualityOfService QoS, bool RetainAsPublished, bool NoLocal, List<uint>? SubscriptionIds);
-
-    /// <summary>
-    /// Turns matching subscriptions into deliveries. With <paramref name="once"/>, overlapping subscriptions of
-    /// one session become one delivery at the highest granted QoS ([MQTT-3.3.5-1] allows either way) carrying every
-    /// matching subscription identifier [MQTT-3.3.4-4]; otherwise each subscription is its own delivery [MQTT-3.3.4-5].
-    /// </summary>
-    private static void CollectTargets(List<Subscription> matches, List<DeliveryTarget> targets, bool once)
-    {
-        if (!once || matches.Count == 1)
-        {
-            foreach (var match in matches)
-            {
-                targets.Add(new DeliveryTarget(match.Session, match.QoS, match.RetainAsPublished, match.NoLocal, match.SubscriptionIds));
-            }
-
-            return;
-        }
-
-        // Few matches (the common case): a linear search of the targets so far beats hashing every session.
-        var first = matches.Count <= LinearMergeLimit ? null : t_firstMatch ??= new Dictionary<MqttSession, int>(ReferenceEqualityComparer.Instance);
-        first?.Clear();
-        foreach (var match in matches)
-        {
-            var index = first is null ? IndexOfSession(targets, match.Session) : first.GetValueOrDefault(match.Session, -1);
-            if (index >= 0)
-            {
-                var merged = targets[index];
-                var ids = merged.SubscriptionIds;
-                if (match.SubscriptionIdentifier is { } id)
-                {
-                    // A new list: the one a target starts with belongs to its subscription and is shared.
-                    ids = ids is null ? [id] : [.. ids, id];
-                }
-
-                targets[index] = merged with
-                {
-                    QoS = (MqttQualityOfService)Math.Max((byte)merged.QoS, (byte)match.QoS),
-                    RetainAsPublished = merged.RetainAsPublished | match.RetainAsPublished,
-                    NoLocal = merged.NoLocal & match.NoLocal,
-                    SubscriptionIds = ids,
-                };
-                continue;
-            }
-
-            first?.Add(match.Session, targets.Count);
-            targets.Add(new DeliveryTarget(match.Session, match.QoS, match.RetainAsPublished, match.NoLocal, match.SubscriptionIds));
-        }
-
-        first?.Clear();
-    }
-
-    /// <summary>Up to this many matching subscriptions, <see cref="CollectTargets"/> finds a session's earlier target by linear search.</summary>
-    private const int LinearMergeLimit = 16;
-
-    private static int IndexOfSession(List<DeliveryTarget> targets, MqttSession session)
-    {
-        for (var i = 0; i < targets.Count; i++)
-        {
-            if (targets[i].Session == session)
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
-    /// <summary>
-    /// Hands the retained messages matching a new subscription to its session as a <see cref="RetainedStream"/>: the
-    /// write loop takes them as the client's window and socket allow. Queued at once instead, as many as the store
-    /// holds, they would overflow the session's queue and be dropped; so nothing here drops.
-    /// </summary>
-    private void DeliverRetained(Subscription subscription)
-    {
-        if (MqttTopic.IsShared(subscription.Filter))
-        {
-            return; // Only a new non-shared subscription gets them (MQTT 5.0 section 3.3.1.3).
-        }
-
-        var matched = RetainedMessages.Match(subscription.Filter);
-        foreach (var retained in matched)
-        {
-            if (retained.ExpiresAt is not null && retained.RemainingExpiry(TimeProvider) == 0)
-            {
-                // Expired (section 3.3.2.3.3): the stream skips it; the store is cleaned here as nothing else sweeps it.
-                RetainedMessages.Remove(retained.Topic);
-            }
-        }
-
-        if (matched.Count > 0)
-        {
-            subscription.Session.AddRetainedStream(new RetainedStream(subscription.Filter, matched, subscription.QoS, subscription.SubscriptionIds));
-        }
-    }
-
-    /// <summary>
-    /// Attaches a connection that sent CONNECT to its session: closes any connection already using the client
-    /// identifier [MQTT-3.1.4-2] (MQTT 5.0: [MQTT-3.1.4-3]), discards the old state when Clean Start / Clean
-    /// Session is 1 [MQTT-3.1.2-4] (3.1.1: [MQTT-3.1.2-6]), cancels a pending session expiry and delayed will
-    /// [MQTT-3.1.3-9], and reports whether a session was present [MQTT-3.2.2-2].
-    /// </summary>
-    /// <remarks>
-    /// Serialised per client identifier, so two CONNECTs with one identifier end with one attached connection; the
-    /// lock is the identifier's own (<see cref="ClientIdLocks"/>), so a slow teardown of the old connection holds up
-    /// no other identifier.
-    /// </remarks>
-    internal async Task<(MqttSession Session, bool Present)> AttachSessionAsync(MqttConnection connection, string clientId, bool cleanStart, MqttProtocolVersion version, uint expiryInterval, Protocol.Packets.MqttWill? will)
-    {
-        using (await _clientIdLocks.AcquireAsync(clientId).ConfigureAwait(false))
-        {
-            if (_sessions.TryGetValue(clientId, out var existing) && existing.Connection is { } old && old != connection)
-            {
-                await old.CloseAsync(MqttCloseReason.SessionTakenOver).ConfigureAwait(false);
-            }
-
-            if (_sessions.TryGetValue(clientId, out existing) && cleanStart)
-            {
-                await EndSessionAsync(existing, MqttSessionTerminationReason.ReplacedByCleanSession).ConfigureAwait(false);
-                existing = null;
-            }
-
-            var present = existing is not null;
-            var session = existing ?? new MqttSession(clientId, Options);
-            if (!present)
-            {
-                _sessions[clientId] = session;
-            }
-
-            lock (session.Gate)
-            {
-                // Back online in time: the session does not expire and a delayed will is not sent [MQTT-3.1.3-9].
-                session.ExpiryTimer?.Dispose();
-                session.ExpiryTimer = null;
-                session.PendingWill?.Timer.Dispose();
-                session.PendingWill = null;
-                session.Connection = connection;
-                session.ProtocolVersion = version;
-                session.ExpiryInterval = expiryInterval;
-                if (session.EndsWithConnection)
-                {
-                    ForgetStoredSession(session, session.GetOutbox()); // Ends with this connection: nothing of it is kept.
-                }
-                else if (_storeWriter is not null)
-                {
-                    // Stored with the will, so that a crash (which loses the connection) still publishes it after restart.
-                    session.Journal = _storeWriter;
-                    SaveSession(session, will is null ? null : CreateWillMessage(connection.Client!, will), WillDelay(version, will), willAt: null, online: true);
-                }
-            }
-
-            return (session, present);
-        }
-    }
-
-    /// <summary>
-    /// Cleanup after a connection closed: detach; end the session now when its expiry interval is 0, or schedule
-    /// its expiry counted from now; publish the will now, or after its MQTT 5.0 Will Delay Interval (or at session
-    /// end if that comes first); tell the hooks.
-    /// </summary>
-    internal async Task OnConnectionClosedAsync(MqttConnection connection, MqttCloseReason reason, Protocol.Packets.MqttWill? will)
-    {
-        if (connection.Client is not { } client || connection.Session is not { } session)
-        {
-            return;
-        }
-
-        var willMessage = will is null ? null : CreateWillMessage(client, will);
-        var willDelay = WillDelay(connection.ProtocolVersion, will);
-        bool detached;
-        lock (session.Gate)
-        {
-            detached = session.Connection == connection;
-            if (detached)
-            {
-                session.Connection = null;
-                if (!session.EndsWithConnection && session.ExpiryInterval != uint.MaxValue)
-                {
-                    session.ExpiryTimer = new DeadlineTimer(TimeProvider, TimeSpan.FromSeconds(session.ExpiryInterval), () => Track(ExpireSessionAsync(session)));
-                }
-
-                if (willMessage is not null && willDelay > 0 && !session.EndsWithConnection)
-                {
-                    session.PendingWill = (willMessage, client, new DeadlineTimer(TimeProvider, TimeSpan.FromSeconds(willDelay), () => Track(PublishPendingWillAsync(session))));
-                    SaveSession(session, willMessage, willDelay, TimeProvider.GetUtcNow().AddSeconds(willDelay), online: false);
-                    willMessage = null;
-                }
-                else if (!session.EndsWithConnection)
-                {
-                    SaveSession(session, will: null, 0, willAt: null, online: false); // Offline, with its deadline; the will (if any) goes out now.
-                }
-            }
-        }
-
-        if (detached && session.EndsWithConnection)
-        {
-            await EndSessionAsync(session, MqttSessionTerminationReason.CleanSessionClosed).ConfigureAwait(false);
-        }
-
-        if (willMessage is not null)
-        {
-            await PublishWillAsync(client, willMessage).ConfigureAwait(false);
-        }
-
-        if (Hooks.HasHooks)
-        {
-            await Hooks.OnClosedAsync(client, reason).ConfigureAwait(false);
-        }
-    }
-
-    private async Task ExpireSessionAsync(MqttSession session)
-    {
-        using (await _clientIdLocks.AcquireAsync(session.ClientId).ConfigureAwait(false))
-        {
-            if (session.Connection is null)
-            {
-                await EndSessionAsync(session, MqttSessionTerminationReason.Expired).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private async Task PublishPendingWillAsync(MqttSession session)
-    {
-        (MqttApplicationMessage Message, MqttClientInfo Client, DeadlineTimer Timer)? pending;
-        lock (session.Gate)
-        {
-            pending = session.PendingWill;
-            session.PendingWill = null;
-        }
-
-        if (pending is { } will)
-        {
-            will.Timer.Dispose();
-            lock (session.Gate)
-            {
-                SaveSession(session, will: null, 0, willAt: null, online: session.Connection is not null); // Published: never again after a restart.
-            }
-
-            await PublishWillAsync(will.Client, will.Message).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Timer callbacks start async work; it is tracked so that a stop waits for it.</summary>
-    internal void Track(Task task)
-    {
-        _background.TryAdd(task, 0);
-        task.ContinueWith(static (t, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(t, out _), _background, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
-
-    private readonly ConcurrentDictionary<Task, byte> _background = new();
-
-    private static uint WillDelay(MqttProtocolVersion version, Protocol.Packets.MqttWill? will) =>
-        version == MqttProtocolVersion.V500 ? will?.Properties?.WillDelayInterval ?? 0 : 0;
-
-    /// <summary>
-    /// The will as a message, with its properties except Will Delay Interval (MQTT 5.0 section 3.1.3.2).
-    /// </summary>
-    private MqttApplicationMessage CreateWillMessage(MqttClientInfo client, Protocol.Packets.MqttWill will) => new()
-    {
-        Topic = will.Topic,
-        Payload = will.Payload,
-        QoS = will.QoS,
-        Retain = will.Retain,
-        Properties = will.Properties is { } p
-            ? new MqttProperties
-            {
-                PayloadFormatIndicator = p.PayloadFormatIndicator,
-                MessageExpiryInterval = p.MessageExpiryInterval,
-                ContentType = p.ContentType,
-                ResponseTopic = p.ResponseTopic,
-                CorrelationData = p.CorrelationData,
-                UserProperties = p.UserProperties,
-            }
-            : null,
-        SenderClientId = client.ClientId,
-    };
-
-    /// <summary>
-    /// The will goes out when the connection closes without a normal DISCONNECT [MQTT-3.1.2-8], with its QoS and
-    /// retain flag [MQTT-3.1.2-14] [MQTT-3.1.2-17] (3.1.1 numbering differs), after the will hook.
-    /// </summary>
-    private async Task PublishWillAsync(MqttClientInfo client, MqttApplicationMessage message)
-    {
-        if (Hooks.HasHooks)
-        {
-            var context = new MqttWillContext { Client = client, Message = message };
-            await Hooks.OnWillPublishAsync(context).ConfigureAwait(false);
-            if (context.Suppress)
-            {
-                return;
-            }
-        }
-
-        await PublishAsync(message, client).ConfigureAwait(false);
-    }
-
-    private async Task EndSessionAsync(MqttSession session, MqttSessionTerminationReason reason)
-    {
-        if (!_sessions.TryRemove(new KeyValuePair<string, MqttSession>(session.ClientId, session)))
-        {
-            return;
-        }
-
-        foreach (var subscription in session.GetSubscriptions())
-        {
-            Subscriptions.Remove(session, subscription.Filter);
-        }
-
-        // A delayed will goes out at the latest when its session ends (MQTT 5.0 section 3.1.3.2).
-        session.ExpiryTimer?.Dispose();
-        await PublishPendingWillAsync(session).ConfigureAwait(false);
-
-        var dropped = session.Clear();
-        ForgetStoredSession(session, dropped);
-        ReofferShared(dropped);
-        CountDrops(MqttDropReason.SessionEnded, dropped.Count);
-        if (Hooks.HasHooks)
-        {
-            foreach (var message in dropped)
-            {
-                await Hooks.OnMessageDroppedAsync(session.ClientId, message.Message, MqttDropReason.SessionEnded).ConfigureAwait(false);
-            }
-
-            await Hooks.OnSessionTerminatedAsync(session.ClientId, reason).ConfigureAwait(false);
-        }
-    }
+        (await Router.PublishAsync(message, client).ConfigureAwait(false)).Code;
 
     /// <summary>
     /// Stops the broker: no new connections, every client disconnected, every close hook run, then the stop
@@ -703,7 +199,7 @@ public sealed partial class MqttBroker
         // while this runs closes itself (RunConnectionAsync).
         _stopRequested = true;
         Interlocked.MemoryBarrier(); // The flag is visible before the connections are listed (see RunConnectionAsync).
-        _sys?.Dispose(); // A stopping broker publishes no more $SYS updates (one under way is awaited with _background).
+        _sys?.Dispose(); // A stopping broker publishes no more $SYS updates (one under way is awaited with Background).
         var closing = _connections.Keys.Select(c => c.CloseAsync(MqttCloseReason.ServerShutdown)).ToArray();
         try
         {
@@ -714,17 +210,9 @@ public sealed partial class MqttBroker
             LogStopTimedOut(Logger, closing.Count(t => !t.IsCompleted));
         }
 
-        // Sessions live in memory: once stopped, their expiry and delayed-will timers must not fire into hooks.
-        foreach (var session in _sessions.Values)
-        {
-            lock (session.Gate)
-            {
-                session.ExpiryTimer?.Dispose();
-                session.PendingWill?.Timer.Dispose();
-            }
-        }
+        Sessions.Stop(); // Sessions live in memory: once stopped, their timers must not fire into hooks.
 
-        await Task.WhenAll(_background.Keys).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Background.WhenAll().WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (_storeWriter is not null)
         {
             await _storeWriter.StopAsync().ConfigureAwait(false); // Every pending batch is committed before the stop completes.

@@ -130,7 +130,7 @@ internal sealed partial class MqttConnection
                     ? failure
                     : MqttReasonCode.NotAuthorized;
                 Log.ReauthenticationFailed(_logger, client.ClientId, auth.Method, code);
-                _broker.CountAuthFailure(code);
+                _broker.Counters.CountAuthFailure(code);
                 if (Interlocked.CompareExchange(ref _closeReason, (int)MqttCloseReason.AuthenticationFailed, -1) == -1)
                 {
                     Send(new DisconnectPacket { ReasonCode = code, Properties = ReasonStringProperties(context.ReasonString) });

@@ -35,7 +35,7 @@ internal sealed partial class MqttConnection
             }
 
             var connect = (ConnectPacket)_reader.ReadPacket(header, body);
-            _broker.CountConnect();
+            _broker.Counters.CountConnect();
             return await (UsesEnhancedAuth(connect) ? BeginEnhancedAuthAsync(connect) : HandleConnectAsync(connect)).ConfigureAwait(false);
         }
 
@@ -49,22 +49,22 @@ internal sealed partial class MqttConnection
         switch (packet)
         {
             case PubAckPacket ack:
-                if (session.Complete(ack.PacketId, MqttQualityOfService.AtLeastOnce))
+                if (session.Outbox.OnPubAck(ack.PacketId))
                 {
                     SignalWriter(); // The in-flight window has room again.
                 }
 
                 return true;
             case PubRecPacket rec:
-                if (ProtocolVersion == MqttProtocolVersion.V500 && rec.ReasonCode >= MqttReasonCode.UnspecifiedError)
+                // A failed PUBREC ends the QoS 2 exchange (MQTT 5.0 section 4.3.3).
+                var failed = ProtocolVersion == MqttProtocolVersion.V500 && rec.ReasonCode >= MqttReasonCode.UnspecifiedError;
+                var known = session.Outbox.OnPubRec(rec.PacketId, failed);
+                if (failed)
                 {
-                    // A failed PUBREC ends the QoS 2 exchange (MQTT 5.0 section 4.3.3).
-                    session.Complete(rec.PacketId, MqttQualityOfService.ExactlyOnce);
                     SignalWriter();
                     return true;
                 }
 
-                var known = session.Release(rec.PacketId);
                 // PUBREL answers PUBREC [MQTT-4.3.3-3]; MQTT 5.0 says when the identifier is unknown (0x92). A stored
                 // session's PUBREC-received state is committed first, so a crash never turns into a second PUBLISH.
                 SendAfterCommit(new PubRelPacket
@@ -74,7 +74,7 @@ internal sealed partial class MqttConnection
                 }, known && session.Journal is not null);
                 return true;
             case PubCompPacket comp:
-                if (session.Complete(comp.PacketId, MqttQualityOfService.ExactlyOnce))
+                if (session.Outbox.OnPubComp(comp.PacketId))
                 {
                     SignalWriter();
                 }
@@ -110,7 +110,7 @@ internal sealed partial class MqttConnection
                         throw new MqttProtocolException(MqttReasonCode.ProtocolError, "DISCONNECT sets a Session Expiry Interval after CONNECT said 0.");
                     }
 
-                    session.ExpiryInterval = Math.Min(newExpiry, _broker.Options.MaxSessionExpiryInterval);
+                    session.SetExpiryInterval(Math.Min(newExpiry, _broker.Options.MaxSessionExpiryInterval));
                 }
 
                 // The will is discarded after a DISCONNECT with reason 0x00 [MQTT-3.1.2-10] [MQTT-3.14.4-3]; any other
@@ -236,12 +236,13 @@ internal sealed partial class MqttConnection
         _maximumPacketSizeToClient = v5 ? connect.Properties?.MaximumPacketSize ?? uint.MaxValue : uint.MaxValue;
         _requestProblemInformation = !v5 || connect.Properties?.RequestProblemInformation != 0;
 
-        var (session, present) = await _broker.AttachSessionAsync(this, clientId, connect.CleanSession, version, expiry, connect.Will).ConfigureAwait(false);
-        Session = session;
         // Never more unacknowledged QoS 1/2 PUBLISH than the client allows (MQTT 5.0 Receive Maximum) [MQTT-3.3.4-9].
-        session.InflightLimit = v5 && connect.Properties?.ReceiveMaximum is { } receiveMaximum
+        var inflightLimit = v5 && connect.Properties?.ReceiveMaximum is { } receiveMaximum
             ? Math.Min(options.MaxInflightMessages, receiveMaximum)
             : options.MaxInflightMessages;
+
+        var (session, present) = await _broker.Sessions.AttachAsync(this, clientId, connect.CleanSession, version, expiry, inflightLimit, connect.Will).ConfigureAwait(false);
+        Session = session;
 
         // CONNACK is the first packet the server sends [MQTT-3.2.0-1]; Session Present per [MQTT-3.2.2-2]/[MQTT-3.2.2-3].
         Send(new ConnAckPacket
@@ -253,7 +254,7 @@ internal sealed partial class MqttConnection
 
         // Unacknowledged PUBLISH and PUBREL are re-sent first, with their original identifiers [MQTT-4.4.0-1].
         List<OutboundMessage>? tooLarge = null;
-        foreach (var inflight in session.GetInflightInOrder())
+        foreach (var inflight in session.Outbox.GetInflightInOrder())
         {
             if (inflight.Released)
             {
@@ -347,7 +348,7 @@ internal sealed partial class MqttConnection
     private bool RefuseConnect(MqttReasonCode code, string why, MqttProperties? properties = null, bool authFailure = false)
     {
         Log.ConnectRefused(_logger, _reader.ProtocolVersion, Info.RemoteEndPoint, code, why);
-        _broker.CountConnectFailure(code, authFailure || code is MqttReasonCode.BadUserNameOrPassword or MqttReasonCode.NotAuthorized);
+        _broker.Counters.CountConnectFailure(code, authFailure || code is MqttReasonCode.BadUserNameOrPassword or MqttReasonCode.NotAuthorized);
         // A refusing CONNACK has Session Present 0 [MQTT-3.2.2-4] and the connection is closed [MQTT-3.2.2-5].
         Send(new ConnAckPacket
         {
@@ -412,14 +413,14 @@ internal sealed partial class MqttConnection
             SenderClientId = session.ClientId,
         };
 
-        var (code, reasonString, stored) = MqttBroker.CountLevels(message.Topic) > options.MaxTopicLevels ? new MqttBroker.PublishResult(MqttReasonCode.TopicNameInvalid)
+        var (code, reasonString, stored) = MqttRouter.CountLevels(message.Topic) > options.MaxTopicLevels ? new MqttRouter.PublishResult(MqttReasonCode.TopicNameInvalid)
             // "$" topics are the server's (section 4.7.2): no client may forge the broker's own $SYS/broker values.
             // The rest of $SYS is left to the hooks (an ACL may let an operator publish there).
-            : MqttBroker.IsBrokerSysTopic(message.Topic) ? new MqttBroker.PublishResult(MqttReasonCode.NotAuthorized, "$SYS/broker topics are published by the broker")
+            : Diagnostics.SysTopicPublisher.IsBrokerSysTopic(message.Topic) ? new MqttRouter.PublishResult(MqttReasonCode.NotAuthorized, "$SYS/broker topics are published by the broker")
             // A payload marked UTF-8 that is not: 0x99 when the broker checks (section 3.3.2.3.2).
             : v5 && options.ValidateUtf8Payloads && view.Properties?.PayloadFormatIndicator == 1 && !System.Text.Unicode.Utf8.IsValid(message.Payload.Span)
-                ? new MqttBroker.PublishResult(MqttReasonCode.PayloadFormatInvalid)
-                : await _broker.PublishAsync(message, Client, inboundQoS2: view.QoS == MqttQualityOfService.ExactlyOnce ? (session, view.PacketId) : null).ConfigureAwait(false);
+                ? new MqttRouter.PublishResult(MqttReasonCode.PayloadFormatInvalid)
+                : await _broker.Router.PublishAsync(message, Client, inboundQoS2: view.QoS == MqttQualityOfService.ExactlyOnce ? (session, view.PacketId) : null).ConfigureAwait(false);
         var ackProperties = reasonString is not null && v5 ? new MqttProperties { ReasonString = reasonString } : null;
 
         switch (view.QoS)
@@ -452,7 +453,7 @@ internal sealed partial class MqttConnection
         var session = Session!;
         var codes = new List<MqttReasonCode>(subscribe.Filters.Count);
         string? reasonString = null;
-        List<(MqttTopicFilter Filter, MqttBroker.SubscribeResult Result)>? granted = null;
+        List<(MqttTopicFilter Filter, MqttRouter.SubscribeResult Result)>? granted = null;
         var subscriptionId = subscribe.Properties?.SubscriptionIdentifiers?[0];
         if (subscriptionId is not null && !_broker.Options.SubscriptionIdentifiersAvailable)
         {
@@ -462,8 +463,8 @@ internal sealed partial class MqttConnection
 
         foreach (var filter in subscribe.Filters)
         {
-            // The same decision as the server-side SubscribeAsync (MqttBroker.Subscribe.cs).
-            var result = await _broker.SubscribeAsync(session, Client!, filter, subscriptionId).ConfigureAwait(false);
+            // The same decision as the server-side SubscribeAsync (MqttRouter.Subscribe.cs).
+            var result = await _broker.Router.SubscribeAsync(session, Client!, filter, subscriptionId).ConfigureAwait(false);
             if (result.Subscription is not null)
             {
                 (granted ??= []).Add((filter, result));
@@ -483,7 +484,7 @@ internal sealed partial class MqttConnection
 
         foreach (var (filter, result) in granted ?? [])
         {
-            await _broker.CompleteSubscribeAsync(Client!, filter, result.Subscription!, result.IsNew).ConfigureAwait(false);
+            await _broker.Router.CompleteSubscribeAsync(Client!, filter, result.Subscription!, result.IsNew).ConfigureAwait(false);
         }
     }
 
@@ -506,7 +507,7 @@ internal sealed partial class MqttConnection
                 }
             }
 
-            var removed = _broker.RemoveSubscription(session, filter);
+            var removed = _broker.Router.RemoveSubscription(session, filter);
             if (removed && _broker.Hooks.HasHooks)
             {
                 await _broker.Hooks.OnUnsubscribedAsync(Client!, filter).ConfigureAwait(false);

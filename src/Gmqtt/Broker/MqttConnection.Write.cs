@@ -53,7 +53,7 @@ internal sealed partial class MqttConnection
             List<OutboundMessage>? expired = null;
             if (_messagesEnabled)
             {
-                Session!.TakeSendable(batch, MaxWriteBatch, Time, ref expired);
+                Session!.Outbox.TakeSendable(batch, MaxWriteBatch, Time, ref expired);
             }
 
             var wrote = false;
@@ -147,17 +147,13 @@ internal sealed partial class MqttConnection
     private async ValueTask ReportUndeliverableAsync(List<OutboundMessage>? tooLarge, List<OutboundMessage>? expired)
     {
         var session = Session!;
-        _broker.CountDrops(Hooks.MqttDropReason.PacketTooLarge, tooLarge?.Count ?? 0);
-        _broker.CountDrops(Hooks.MqttDropReason.Expired, expired?.Count ?? 0);
+        _broker.Counters.CountDrops(Hooks.MqttDropReason.PacketTooLarge, tooLarge?.Count ?? 0);
+        _broker.Counters.CountDrops(Hooks.MqttDropReason.Expired, expired?.Count ?? 0);
         if (tooLarge is not null)
         {
             foreach (var message in tooLarge)
             {
-                if (message.QoS > MqttQualityOfService.AtMostOnce)
-                {
-                    session.Complete(message.PacketId, message.QoS);
-                }
-
+                session.Outbox.Discard(message);
                 Log.MessageTooLarge(_logger, session.ClientId, message.Message.Topic, _maximumPacketSizeToClient);
             }
         }

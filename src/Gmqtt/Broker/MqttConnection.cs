@@ -140,7 +140,7 @@ internal sealed partial class MqttConnection
                 // Closing our side ends the network connection for transports that do not do it themselves.
                 await _transport.Output.CompleteAsync().ConfigureAwait(false);
                 await _transport.Input.CompleteAsync().ConfigureAwait(false);
-                await _broker.OnConnectionClosedAsync(this, CloseReason, _gracefulDisconnect ? null : _will).ConfigureAwait(false);
+                await _broker.Sessions.DetachAsync(this, CloseReason, _gracefulDisconnect ? null : _will).ConfigureAwait(false);
             }
             finally
             {
@@ -318,14 +318,14 @@ internal sealed partial class MqttConnection
                 var version = _reader.ProtocolVersion == MqttProtocolVersion.V500 ? MqttProtocolVersion.V500 : MqttProtocolVersion.V311;
                 _reader.ProtocolVersion = version;
                 Send(new ConnAckPacket { ReasonCode = MqttReasonCode.UnsupportedProtocolVersion });
-                _broker.CountConnectFailure(MqttReasonCode.UnsupportedProtocolVersion, authFailure: false);
+                _broker.Counters.CountConnectFailure(MqttReasonCode.UnsupportedProtocolVersion, authFailure: false);
             }
             else if (_reader.ProtocolVersion == MqttProtocolVersion.V500 && e.PacketType == MqttPacketType.Connect)
             {
                 // MQTT 5.0: a malformed CONNECT may be answered with CONNACK carrying the reason (section 4.13).
                 var code = e.ReasonCode == MqttReasonCode.PacketTooLarge ? MqttReasonCode.PacketTooLarge : e.ReasonCode;
                 Send(new ConnAckPacket { ReasonCode = code });
-                _broker.CountConnectFailure(code, authFailure: false);
+                _broker.Counters.CountConnectFailure(code, authFailure: false);
             }
         }
         else if (ProtocolVersion == MqttProtocolVersion.V500)

@@ -5,90 +5,197 @@ using Gmqtt.Subscriptions;
 namespace Gmqtt.Broker;
 
 /// <summary>
-/// The state the standard keeps per client identifier: subscriptions, queued and in-flight QoS 1/2 messages,
-/// inbound QoS 2 identifiers, and the retained messages still owed to new subscriptions. It outlives connections when Clean Session is 0. All mutable state is guarded by
-/// the session's own lock, never a global one; routing to one session never waits on another.
+/// The state the standard keeps per client identifier: subscriptions, inbound QoS 2 identifiers, and the
+/// <see cref="Broker.Outbox"/> of what is owed to the client (queued and in-flight QoS 1/2 messages, the retained
+/// messages still owed to new subscriptions). It outlives connections when Clean Session is 0. All mutable state is
+/// guarded by the session's own lock, never a global one; routing to one session never waits on another.
 /// </summary>
-internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
+internal sealed class MqttSession
 {
-    // Created on first use and kept: most sessions at scale are idle connections with nothing queued, nothing in
-    // flight and few subscriptions, and four empty collections cost about 300 bytes per session.
-    private Queue<OutboundMessage>? _queue;
-    private Dictionary<ushort, OutboundMessage>? _inflight;
+    // Created on first use and kept: most sessions at scale are idle connections with no inbound QoS 2 exchange and
+    // few subscriptions.
     private HashSet<ushort>? _inboundQoS2;
     private Dictionary<string, Subscription>? _subscriptions;
-    private Queue<RetainedStream>? _retained;
-    private bool _retainedFirst;
-    private ushort _lastPacketId;
-    private long _sequence;
 
-    public string ClientId { get; } = clientId;
+    public MqttSession(string clientId, MqttBrokerOptions options)
+    {
+        ClientId = clientId;
+        Outbox = new Outbox(this, options);
+    }
+
+    public string ClientId { get; }
+
+    /// <summary>What is owed to the client: the queue, retained streams, in-flight window and QoS acknowledgements.</summary>
+    public Outbox Outbox { get; }
+
+    /// <summary>Online, offline or ended (<see cref="MqttSessionState"/>); changed only by the transitions below, under the lock.</summary>
+    public MqttSessionState State { get; private set; }
+
+    /// <summary>The live connection, or <see langword="null"/> while the client is offline.</summary>
+    public MqttConnection? Connection { get; private set; }
+
+    public MqttProtocolVersion ProtocolVersion { get; private set; }
 
     /// <summary>
     /// Seconds the session outlives its connection: 0 ends it with the connection (Clean Session 1 in 3.x),
     /// <see cref="uint.MaxValue"/> never expires. Counted from the disconnect, not from the connect.
     /// </summary>
-    public uint ExpiryInterval { get; set; }
+    public uint ExpiryInterval { get; private set; }
 
     /// <summary>Whether the session ends when its connection closes.</summary>
     public bool EndsWithConnection => ExpiryInterval == 0;
 
-    /// <summary>The timer that ends an offline session when its expiry interval passes; disposed on reconnect.</summary>
-    public DeadlineTimer? ExpiryTimer { get; set; }
+    /// <summary>When the offline session ends, as the store saves it; <see langword="null"/> while online, or never.</summary>
+    public DateTimeOffset? ExpiresAt => _expiry?.Deadline;
+
+    /// <summary>Ends the offline session at its deadline; disposed when a connection attaches or the session ends.</summary>
+    private DeadlineTimer? _expiry;
 
     /// <summary>An MQTT 5.0 will waiting for its Will Delay Interval; cancelled by a reconnect [MQTT-3.1.3-9].</summary>
-    public (MqttApplicationMessage Message, Hooks.MqttClientInfo Client, DeadlineTimer Timer)? PendingWill { get; set; }
+    private PendingWill? _pendingWill;
 
-    public MqttProtocolVersion ProtocolVersion { get; set; }
+    /// <summary>
+    /// A connection sent CONNECT for this session (the caller holds the client identifier's lock, and closed any
+    /// connection attached before): online, with the CONNECT's protocol version, expiry interval and in-flight limit.
+    /// Back online in time: the session does not expire and a delayed will is not sent [MQTT-3.1.3-9].
+    /// </summary>
+    public void Attach(MqttConnection connection, MqttProtocolVersion version, uint expiryInterval, int inflightLimit)
+    {
+        lock (Gate)
+        {
+            _expiry?.Dispose();
+            _expiry = null;
+            _pendingWill?.Timer.Dispose();
+            _pendingWill = null;
+            State = MqttSessionState.Online;
+            Connection = connection;
+            ProtocolVersion = version;
+            ExpiryInterval = expiryInterval;
+            Outbox.InflightLimit = inflightLimit;
+        }
+    }
 
-    /// <summary>The live connection, or <see langword="null"/> while the client is offline.</summary>
-    public MqttConnection? Connection { get; set; }
+    /// <summary>An MQTT 5.0 DISCONNECT changed the expiry interval (already checked and capped by the connection).</summary>
+    public void SetExpiryInterval(uint seconds)
+    {
+        lock (Gate)
+        {
+            ExpiryInterval = seconds;
+        }
+    }
 
-    /// <summary>Most unacknowledged QoS 1/2 messages at once: the option, or the client's Receive Maximum when lower.</summary>
-    public int InflightLimit { get; set; } = options.MaxInflightMessages;
+    /// <summary>
+    /// <paramref name="connection"/> closed: offline from <paramref name="now"/> until the deadline its expiry interval
+    /// sets (<see cref="Deadline"/>), when <paramref name="expire"/> runs; or, with an expiry interval of 0, to be
+    /// ended now by the caller.
+    /// </summary>
+    public DetachResult Detach(MqttConnection connection, DateTimeOffset now, TimeProvider time, Action<MqttSession> expire)
+    {
+        lock (Gate)
+        {
+            if (Connection != connection)
+            {
+                return DetachResult.NotAttached;
+            }
+
+            State = MqttSessionState.Offline;
+            Connection = null;
+            if (EndsWithConnection)
+            {
+                return DetachResult.EndsNow;
+            }
+
+            if (Deadline(now, stored: null) is { } deadline)
+            {
+                _expiry = new DeadlineTimer(time, now, deadline, () => expire(this));
+            }
+
+            return DetachResult.Offline;
+        }
+    }
+
+    /// <summary>
+    /// Restored from the store at start: offline until the deadline it was stored with (one stored as online lost its
+    /// connection in the crash, and counts from <paramref name="now"/>), when <paramref name="expire"/> runs.
+    /// </summary>
+    public void RestoreOffline(DateTimeOffset? storedDeadline, DateTimeOffset now, TimeProvider time, Action<MqttSession> expire)
+    {
+        lock (Gate)
+        {
+            State = MqttSessionState.Offline;
+            if (Deadline(now, storedDeadline) is { } deadline)
+            {
+                _expiry = new DeadlineTimer(time, now, deadline, () => expire(this));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The one place an offline session's end is decided: <see cref="ExpiryInterval"/> seconds after it went offline
+    /// at <paramref name="offlineSince"/>, or the deadline it was <paramref name="stored"/> with; never for
+    /// <see cref="uint.MaxValue"/>.
+    /// </summary>
+    private DateTimeOffset? Deadline(DateTimeOffset offlineSince, DateTimeOffset? stored) =>
+        ExpiryInterval == uint.MaxValue ? null : stored ?? offlineSince.AddSeconds(ExpiryInterval);
+
+    /// <summary>
+    /// Holds an MQTT 5.0 will until <paramref name="at"/> (its Will Delay Interval), when <paramref name="publish"/>
+    /// runs; an attach first cancels it, and the session's end publishes it sooner.
+    /// </summary>
+    public void DelayWill(MqttApplicationMessage message, MqttClientInfo client, DateTimeOffset at, DateTimeOffset now, TimeProvider time, Action<MqttSession> publish)
+    {
+        lock (Gate)
+        {
+            _pendingWill = new PendingWill(message, client, new DeadlineTimer(time, now, at, () => publish(this)));
+        }
+    }
+
+    /// <summary>The delayed will, now due (its delay passed, or the session ends); null when there is none or it went.</summary>
+    public PendingWill? TakePendingWill()
+    {
+        PendingWill? pending;
+        lock (Gate)
+        {
+            pending = _pendingWill;
+            _pendingWill = null;
+        }
+
+        pending?.Timer.Dispose();
+        return pending;
+    }
+
+    /// <summary>
+    /// The session ends (it has left the registry): no deadline runs any more. The deadline stays readable, so that a
+    /// delayed will published on the way out saves the session as it was.
+    /// </summary>
+    public void End()
+    {
+        lock (Gate)
+        {
+            State = MqttSessionState.Ended;
+            _expiry?.Dispose();
+        }
+    }
+
+    /// <summary>The broker stops: sessions stay in memory, and their timers must not fire into stopped hooks.</summary>
+    public void StopTimers()
+    {
+        lock (Gate)
+        {
+            _expiry?.Dispose();
+            _pendingWill?.Timer.Dispose();
+        }
+    }
 
     /// <summary>
     /// The store writer while the session is stored (a durable store and an expiry interval above 0), or
-    /// <see langword="null"/>: every change to its outbox and inbound QoS 2 identifiers then goes to the store.
+    /// <see langword="null"/>: every change to its outbox and inbound QoS 2 identifiers then goes to the store. Set
+    /// under the lock by the session manager (attach, end), or before the session is shared (restore).
     /// </summary>
     public MqttStoreWriter? Journal { get; set; }
 
     /// <summary>The session's lock: the session itself, so that it costs no object of its own.</summary>
     public object Gate => this;
-
-    public int QueuedCount
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return _queue?.Count ?? 0;
-            }
-        }
-    }
-
-    /// <summary>Retained messages of new subscriptions not sent yet (<see cref="RetainedStream"/>); not in <see cref="QueuedCount"/>.</summary>
-    public int PendingRetainedCount
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return _retained?.Sum(static s => s.Remaining) ?? 0;
-            }
-        }
-    }
-
-    public int InflightCount
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return _inflight?.Count ?? 0;
-            }
-        }
-    }
 
     public Subscription[] GetSubscriptions()
     {
@@ -137,301 +244,8 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            RemoveRetainedStream(filter);
+            Outbox.RemoveRetainedStream(filter);
             return _subscriptions?.Remove(filter) ?? false;
-        }
-    }
-
-    /// <summary>
-    /// Adds the retained messages of a new subscription, sent as the in-flight window and the socket allow. One
-    /// still pending for the same filter is replaced, so that re-subscribing does not send them twice.
-    /// </summary>
-    public void AddRetainedStream(RetainedStream stream)
-    {
-        MqttConnection? connection;
-        lock (Gate)
-        {
-            connection = Connection;
-            RemoveRetainedStream(stream.Filter);
-            (_retained ??= new Queue<RetainedStream>()).Enqueue(stream);
-            // The next write round starts with it: retained messages that fit in one round go before anything routed
-            // after the subscription, as clients expect; after that, rounds alternate (TakeSendable).
-            _retainedFirst = true;
-        }
-
-        connection?.SignalWriter();
-    }
-
-    private void RemoveRetainedStream(string filter)
-    {
-        if (_retained is { } streams && streams.Any(s => s.Filter == filter))
-        {
-            var kept = streams.Where(s => s.Filter != filter).ToArray();
-            _retained = kept.Length == 0 ? null : new Queue<RetainedStream>(kept);
-        }
-    }
-
-    /// <summary>
-    /// Queues a message for delivery. Returns the reason when it is dropped instead: the queue is bounded and a
-    /// full queue never blocks the publisher. The evicted message (drop-oldest) is returned through <paramref name="evicted"/>.
-    /// </summary>
-    public MqttDropReason? Enqueue(OutboundMessage message, out OutboundMessage? evicted)
-    {
-        evicted = null;
-        MqttConnection? connection;
-        lock (Gate)
-        {
-            connection = Connection;
-            if (connection is null && message.QoS == MqttQualityOfService.AtMostOnce && !options.QueueQoS0WhenOffline)
-            {
-                return MqttDropReason.OfflineQoS0;
-            }
-
-            var queue = _queue ??= new Queue<OutboundMessage>();
-            if (queue.Count >= options.MaxQueuedMessages)
-            {
-                if (options.QueueOverflowPolicy == MqttQueueOverflowPolicy.DropNewest)
-                {
-                    return MqttDropReason.QueueFull;
-                }
-
-                evicted = queue.Dequeue();
-                if (evicted.QoS > MqttQualityOfService.AtMostOnce)
-                {
-                    Journal?.Removed(this, evicted);
-                }
-            }
-
-            queue.Enqueue(message);
-            if (message.QoS > MqttQualityOfService.AtMostOnce)
-            {
-                Journal?.Enqueued(this, message);
-            }
-        }
-
-        connection?.SignalWriter();
-        return null;
-    }
-
-    /// <summary>
-    /// Moves sendable messages into <paramref name="batch"/>, up to <paramref name="maxBatch"/>: from the queue and
-    /// from the pending retained streams, alternating which goes first each round so that a large retained stream
-    /// and a busy queue share the link and neither waits for the other to drain. Each source keeps its own order.
-    /// </summary>
-    public void TakeSendable(List<OutboundMessage> batch, int maxBatch, TimeProvider time, ref List<OutboundMessage>? expired)
-    {
-        lock (Gate)
-        {
-            var retainedFirst = _retainedFirst;
-            _retainedFirst = !retainedFirst;
-            if (retainedFirst)
-            {
-                TakeFromRetained(batch, maxBatch, time);
-            }
-
-            TakeFromQueue(batch, maxBatch, time, ref expired);
-            if (!retainedFirst)
-            {
-                TakeFromRetained(batch, maxBatch, time);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Moves queued messages into <paramref name="batch"/> while the in-flight window allows, in queue order.
-    /// QoS 1/2 messages get a packet identifier and enter the in-flight set; a QoS 0 message behind a full window
-    /// waits too, so that messages are never reordered [MQTT-4.6.0-6]. Messages whose MQTT 5.0 Message Expiry
-    /// Interval has passed are not sent [MQTT-3.3.2-5]; they go to <paramref name="expired"/>.
-    /// </summary>
-    private void TakeFromQueue(List<OutboundMessage> batch, int maxBatch, TimeProvider time, ref List<OutboundMessage>? expired)
-    {
-        if (_queue is not { } queue)
-        {
-            return;
-        }
-
-        while (batch.Count < maxBatch && queue.TryPeek(out var next))
-        {
-            if (next.AwaitingCommit)
-            {
-                return; // Not committed yet: neither it nor anything behind it goes out before it is.
-            }
-
-            if (next.Message.ExpiresAt is not null && next.Message.RemainingExpiry(time) == 0)
-            {
-                queue.Dequeue();
-                (expired ??= []).Add(next);
-                if (next.QoS > MqttQualityOfService.AtMostOnce)
-                {
-                    Journal?.Removed(this, next);
-                }
-
-                continue;
-            }
-
-            if (next.QoS > MqttQualityOfService.AtMostOnce && next.PacketId == 0)
-            {
-                if (InflightFull)
-                {
-                    return;
-                }
-
-                EnterInflight(next);
-                if (next.QoS == MqttQualityOfService.ExactlyOnce && Journal is { } journal)
-                {
-                    // QoS 2: the packet identifier is committed before the PUBLISH goes out, so that a re-send after a
-                    // crash carries the same one and the client does not take it for a new message.
-                    journal.Updated(this, next, holdUntilCommitted: true);
-                    if (next.AwaitingCommit)
-                    {
-                        return; // Stays at the head of the queue until CommitCompleted.
-                    }
-                }
-            }
-
-            queue.Dequeue();
-            batch.Add(next);
-        }
-    }
-
-    /// <summary>
-    /// Moves retained messages of the pending streams into <paramref name="batch"/>, oldest stream first and each
-    /// in its order, as <see cref="TakeFromQueue"/> does for the queue. A message whose Message Expiry Interval has
-    /// passed is skipped: it is no longer retained (section 3.3.2.3.3), so it was never owed and is not a drop.
-    /// </summary>
-    private void TakeFromRetained(List<OutboundMessage> batch, int maxBatch, TimeProvider time)
-    {
-        if (_retainedHeld is { } held)
-        {
-            if (held.AwaitingCommit)
-            {
-                return;
-            }
-
-            _retainedHeld = null;
-            batch.Add(held);
-        }
-
-        while (batch.Count < maxBatch && _retained is { } streams)
-        {
-            var stream = streams.Peek();
-            if (stream.Remaining == 0)
-            {
-                streams.Dequeue();
-                if (streams.Count == 0)
-                {
-                    _retained = null; // Most sessions have none: keep them small.
-                }
-
-                continue;
-            }
-
-            var message = stream.Messages[stream.Next];
-            if (message.ExpiresAt is not null && message.RemainingExpiry(time) == 0)
-            {
-                stream.Next++;
-                continue;
-            }
-
-            // Sent with RETAIN 1 [MQTT-3.3.1-8] (3.1.1: [MQTT-3.3.1-6]) at the lower QoS [MQTT-3.8.4-8].
-            var qos = (MqttQualityOfService)Math.Min((byte)message.QoS, (byte)stream.QoS);
-            if (qos > MqttQualityOfService.AtMostOnce && InflightFull)
-            {
-                return;
-            }
-
-            var next = new OutboundMessage(message, qos, retain: true, stream.SubscriptionIds);
-            stream.Next++;
-            if (qos > MqttQualityOfService.AtMostOnce)
-            {
-                EnterInflight(next);
-                if (Journal is { } journal)
-                {
-                    // A stored session keeps it from here on. QoS 1 goes out at once (a re-delivery after a crash is what
-                    // QoS 1 allows); QoS 2 waits for its packet identifier's commit, and the stream waits behind it.
-                    journal.Enqueued(this, next);
-                    next.AwaitingCommit &= qos == MqttQualityOfService.ExactlyOnce;
-                    if (next.AwaitingCommit)
-                    {
-                        _retainedHeld = next;
-                        return;
-                    }
-                }
-            }
-
-            batch.Add(next);
-        }
-    }
-
-    /// <summary>A retained QoS 2 message of a stored session waiting for its packet identifier's commit; the streams wait behind it.</summary>
-    private OutboundMessage? _retainedHeld;
-
-    private bool InflightFull => _inflight?.Count >= InflightLimit;
-
-    /// <summary>Gives a QoS 1/2 message a packet identifier and an in-flight slot (the window has room).</summary>
-    private void EnterInflight(OutboundMessage message)
-    {
-        var inflight = _inflight ??= [];
-        message.PacketId = NextPacketId(inflight);
-        // A stored entry keeps the sequence it was stored under: it is its identity in the store, unique over all
-        // sessions. A new one of a stored session (a retained message taken now) gets one from the store writer.
-        if (message.Sequence == 0)
-        {
-            message.Sequence = Journal is { } journal ? journal.NextSequence() : ++_sequence;
-        }
-
-        _sequence = Math.Max(_sequence, message.Sequence);
-        inflight.Add(message.PacketId, message);
-    }
-
-    /// <summary>
-    /// The in-flight messages in their original order, for a reconnecting client: unacknowledged PUBLISH and
-    /// PUBREL are re-sent with their original packet identifiers before anything new [MQTT-4.4.0-1].
-    /// </summary>
-    public List<OutboundMessage> GetInflightInOrder()
-    {
-        lock (Gate)
-        {
-            if (_inflight is not { Count: > 0 } inflight)
-            {
-                return [];
-            }
-
-            var list = inflight.Values.ToList();
-            list.Sort(static (a, b) => a.Sequence.CompareTo(b.Sequence));
-            return list;
-        }
-    }
-
-    /// <summary>PUBACK (QoS 1) or PUBCOMP (QoS 2) arrived: the exchange is over.</summary>
-    public bool Complete(ushort packetId, MqttQualityOfService expected)
-    {
-        lock (Gate)
-        {
-            if (_inflight is null || !_inflight.TryGetValue(packetId, out var message) || message.QoS != expected)
-            {
-                return false;
-            }
-
-            _inflight.Remove(packetId);
-            Journal?.Removed(this, message);
-            return true;
-        }
-    }
-
-    /// <summary>PUBREC arrived for a QoS 2 message: from now on PUBREL is owed, not PUBLISH.</summary>
-    public bool Release(ushort packetId)
-    {
-        lock (Gate)
-        {
-            if (_inflight is null || !_inflight.TryGetValue(packetId, out var message) || message.QoS != MqttQualityOfService.ExactlyOnce)
-            {
-                return false;
-            }
-
-            message.Released = true;
-            Journal?.Updated(this, message, holdUntilCommitted: false);
-            return true;
         }
     }
 
@@ -461,8 +275,8 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     {
         lock (Gate)
         {
-            // Not journaled here: the broker stores the identifier in one unit with the message's routing
-            // (MqttBroker.PublishAsync), so a crash never keeps one without the other.
+            // Not journaled here: the router stores the identifier in one unit with the message's routing
+            // (MqttRouter.PublishAsync), so a crash never keeps one without the other.
             return (_inboundQoS2 ??= []).Add(packetId);
         }
     }
@@ -483,160 +297,32 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
     }
 
     /// <summary>
-    /// Shared subscriptions: queues the message only when the session is online (<paramref name="online"/>) or
-    /// offline (otherwise) and its queue has room, so that a group can try another member. Never drops or evicts.
-    /// </summary>
-    public bool TryEnqueueShared(OutboundMessage message, bool online)
-    {
-        MqttConnection? connection;
-        lock (Gate)
-        {
-            connection = Connection;
-            if ((connection is not null) != online || _queue?.Count >= options.MaxQueuedMessages ||
-                (!online && message.QoS == MqttQualityOfService.AtMostOnce && !options.QueueQoS0WhenOffline))
-            {
-                return false;
-            }
-
-            (_queue ??= new Queue<OutboundMessage>()).Enqueue(message);
-            if (message.QoS > MqttQualityOfService.AtMostOnce)
-            {
-                Journal?.Enqueued(this, message);
-            }
-        }
-
-        connection?.SignalWriter();
-        return true;
-    }
-
-    /// <summary>Shared subscriptions: takes the queued (never sent) messages of one group out of the queue.</summary>
-    public List<OutboundMessage> TakeQueued(SharedSubscriptionGroup group)
-    {
-        lock (Gate)
-        {
-            if (_queue is not { } queue)
-            {
-                return [];
-            }
-
-            var taken = queue.Where(m => m.SharedGroup == group).ToList();
-            if (taken.Count > 0)
-            {
-                foreach (var message in taken.Where(m => m.QoS > MqttQualityOfService.AtMostOnce))
-                {
-                    Journal?.Removed(this, message);
-                }
-
-                var kept = queue.Where(m => m.SharedGroup != group).ToArray();
-                queue.Clear();
-                foreach (var message in kept)
-                {
-                    queue.Enqueue(message);
-                }
-            }
-
-            return taken;
-        }
-    }
-
-    /// <summary>Puts messages that <see cref="TakeQueued"/> took and nobody else could take back at the head of the queue.</summary>
-    public void ReturnQueued(List<OutboundMessage> messages)
-    {
-        lock (Gate)
-        {
-            var queue = _queue ??= new Queue<OutboundMessage>();
-            var rest = queue.ToArray();
-            queue.Clear();
-            foreach (var message in messages.Concat(rest))
-            {
-                queue.Enqueue(message);
-            }
-
-            foreach (var message in messages.Where(m => m.QoS > MqttQualityOfService.AtMostOnce))
-            {
-                Journal?.Enqueued(this, message);
-            }
-        }
-
-        Connection?.SignalWriter();
-    }
-
-    /// <summary>Everything queued or in flight, without removing it.</summary>
-    public List<OutboundMessage> GetOutbox()
-    {
-        lock (Gate)
-        {
-            return [.. (_queue ?? []).Concat(_inflight?.Values ?? Enumerable.Empty<OutboundMessage>()).Distinct()];
-        }
-    }
-
-    /// <summary>
-    /// Removes everything still queued or in flight (when the session ends) and returns it. Pending retained
-    /// streams are discarded and not returned: their messages stay in the retained store, nothing was lost.
+    /// Ends the session's state: removes and returns everything its outbox still held (<see cref="Outbox.Clear"/>),
+    /// and forgets its subscriptions and inbound QoS 2 identifiers.
     /// </summary>
     public List<OutboundMessage> Clear()
     {
         lock (Gate)
         {
-            var dropped = new List<OutboundMessage>((_queue?.Count ?? 0) + (_inflight?.Count ?? 0));
-            if (_queue is not null)
-            {
-                dropped.AddRange(_queue);
-            }
-
-            if (_inflight is not null)
-            {
-                // A QoS 2 entry waiting for its packet identifier's commit is in both the queue and the window.
-                dropped.AddRange(_inflight.Values.Where(m => !(_queue?.Contains(m) ?? false)));
-            }
-
-            _queue = null;
-            _retained = null;
-            _retainedHeld = null;
-            _inflight = null;
+            var dropped = Outbox.Clear();
             _inboundQoS2 = null;
             _subscriptions = null;
             return dropped;
         }
     }
 
-    /// <summary>The store committed <paramref name="entry"/>: it may go out now.</summary>
-    public void CommitCompleted(OutboundMessage entry)
-    {
-        MqttConnection? connection;
-        lock (Gate)
-        {
-            entry.AwaitingCommit = false;
-            connection = Connection;
-        }
-
-        connection?.SignalWriter();
-    }
-
     /// <summary>
-    /// Puts back what the store held at start: in-flight entries (with a packet identifier) keep it and are re-sent
-    /// first on reconnect; the others are queued in their order. Nothing is written back to the store.
+    /// Puts back what the store held at start: the protocol version and expiry interval, the outbox's entries
+    /// (<see cref="Outbox.Restore"/>) and the inbound QoS 2 identifiers awaiting PUBREL. Nothing is written back to
+    /// the store. The session stays offline; <see cref="RestoreOffline"/> sets its deadline.
     /// </summary>
-    public void Restore(IEnumerable<OutboundMessage> entries, IEnumerable<ushort> inboundQoS2)
+    public void Restore(MqttProtocolVersion version, uint expiryInterval, IEnumerable<OutboundMessage> entries, IEnumerable<ushort> inboundQoS2)
     {
         lock (Gate)
         {
-            foreach (var entry in entries.OrderBy(e => e.Sequence))
-            {
-                if (entry.PacketId != 0 && (_inflight ??= []).TryAdd(entry.PacketId, entry))
-                {
-                    entry.Sent = true;
-                }
-                else
-                {
-                    entry.PacketId = 0;
-                    (_queue ??= new Queue<OutboundMessage>()).Enqueue(entry);
-                }
-
-                _sequence = Math.Max(_sequence, entry.Sequence);
-                _lastPacketId = Math.Max(_lastPacketId, entry.PacketId);
-            }
-
+            ProtocolVersion = version;
+            ExpiryInterval = expiryInterval;
+            Outbox.Restore(entries);
             foreach (var packetId in inboundQoS2)
             {
                 (_inboundQoS2 ??= []).Add(packetId);
@@ -644,15 +330,27 @@ internal sealed class MqttSession(string clientId, MqttBrokerOptions options)
         }
     }
 
-    private ushort NextPacketId(Dictionary<ushort, OutboundMessage> inflight)
+    /// <summary>An MQTT 5.0 will waiting for its Will Delay Interval, or for its session's end if that comes first.</summary>
+    public sealed class PendingWill(MqttApplicationMessage message, MqttClientInfo client, DeadlineTimer timer)
     {
-        // Called under the lock with fewer than 65,535 identifiers in use, so a free one exists.
-        do
-        {
-            _lastPacketId = _lastPacketId == ushort.MaxValue ? (ushort)1 : (ushort)(_lastPacketId + 1);
-        }
-        while (inflight.ContainsKey(_lastPacketId));
+        public MqttApplicationMessage Message { get; } = message;
 
-        return _lastPacketId;
+        public MqttClientInfo Client { get; } = client;
+
+        /// <summary>Publishes the will at its deadline (<see cref="DeadlineTimer.Deadline"/>, saved as the will's time).</summary>
+        public DeadlineTimer Timer { get; } = timer;
+    }
+
+    /// <summary>What <see cref="Detach"/> did.</summary>
+    public enum DetachResult
+    {
+        /// <summary>The connection was no longer this session's (another one took it over): nothing changed.</summary>
+        NotAttached,
+
+        /// <summary>Offline until its deadline (or for ever, with an expiry interval of <see cref="uint.MaxValue"/>).</summary>
+        Offline,
+
+        /// <summary>The session ends with its connection (expiry interval 0): the caller ends it now.</summary>
+        EndsNow,
     }
 }

@@ -115,7 +115,7 @@ internal sealed partial class MqttStoreWriter
     /// An entry entered a stored session's outbox: its message body is saved with the first entry that refers to it,
     /// then the entry. With acknowledge-after-commit the entry is not sent before it is committed.
     /// </summary>
-    public void Enqueued(MqttSession session, OutboundMessage entry)
+    public void Enqueued(Outbox outbox, OutboundMessage entry)
     {
         var message = entry.Message;
         lock (message)
@@ -133,20 +133,20 @@ internal sealed partial class MqttStoreWriter
         }
 
         entry.AwaitingCommit = AcknowledgeAfterCommit;
-        Add(new MqttStoreChange.OutboxEntrySaved(session.ClientId, Stored(entry)) { Live = entry.AwaitingCommit ? entry : null, LiveSession = session });
+        Add(new MqttStoreChange.OutboxEntrySaved(outbox.ClientId, Stored(entry)) { Live = entry.AwaitingCommit ? entry : null, LiveOutbox = outbox });
     }
 
     /// <summary>An entry's state changed (sent with a packet identifier, PUBREC received).</summary>
-    public void Updated(MqttSession session, OutboundMessage entry, bool holdUntilCommitted)
+    public void Updated(Outbox outbox, OutboundMessage entry, bool holdUntilCommitted)
     {
         entry.AwaitingCommit = holdUntilCommitted && AcknowledgeAfterCommit;
-        Add(new MqttStoreChange.OutboxEntrySaved(session.ClientId, Stored(entry)) { Live = entry.AwaitingCommit ? entry : null, LiveSession = session });
+        Add(new MqttStoreChange.OutboxEntrySaved(outbox.ClientId, Stored(entry)) { Live = entry.AwaitingCommit ? entry : null, LiveOutbox = outbox });
     }
 
     /// <summary>An entry left a stored session's outbox; the message body goes with its last entry.</summary>
-    public void Removed(MqttSession session, OutboundMessage entry)
+    public void Removed(Outbox outbox, OutboundMessage entry)
     {
-        Add(new MqttStoreChange.OutboxEntryRemoved(session.ClientId, entry.Sequence));
+        Add(new MqttStoreChange.OutboxEntryRemoved(outbox.ClientId, entry.Sequence));
         Released(entry.Message);
     }
 
@@ -165,6 +165,14 @@ internal sealed partial class MqttStoreWriter
 
     /// <summary>A message as a store sees it, with its expiry as an absolute time.</summary>
     public static MqttStoredMessage Stored(MqttApplicationMessage message, long id) => new(id, message, message.ExpiresAt);
+
+    /// <summary>A stored message as the broker holds it, with its absolute expiry; null once it has expired.</summary>
+    public static MqttApplicationMessage? Restored(MqttStoredMessage stored, TimeProvider time)
+    {
+        var message = stored.Message;
+        message.ExpiresAt = stored.ExpiresAt;
+        return message.ExpiresAt is { } expiresAt && expiresAt <= time.GetUtcNow() ? null : message;
+    }
 
     private static MqttStoredOutboxEntry Stored(OutboundMessage entry) =>
         new(entry.Sequence, Stored(entry.Message, entry.Message.StoreId), entry.QoS, entry.Retain, entry.SubscriptionIds, entry.PacketId, entry.Released);
@@ -202,9 +210,9 @@ internal sealed partial class MqttStoreWriter
             var committed = await CommitAsync(batch).ConfigureAwait(false);
             foreach (var change in batch)
             {
-                if (change is MqttStoreChange.OutboxEntrySaved { Live: { } entry, LiveSession: { } session })
+                if (change is MqttStoreChange.OutboxEntrySaved { Live: { } entry, LiveOutbox: { } outbox })
                 {
-                    session.CommitCompleted(entry);
+                    outbox.CommitCompleted(entry);
                 }
             }
 

@@ -4,7 +4,7 @@ namespace Gmqtt.Broker;
 
 /// <summary>
 /// A message waiting in a session's queue or in flight to its client. A QoS 0 instance without subscription
-/// identifiers may be queued for many sessions at once (routing makes one per message, see <c>MqttBroker.Route</c>):
+/// identifiers may be queued for many sessions at once (routing makes one per message, see <c>MqttRouter.Route</c>):
 /// only QoS 1/2 instances, which belong to one session, are ever changed after routing.
 /// </summary>
 internal sealed class OutboundMessage(MqttApplicationMessage message, MqttQualityOfService qos, bool retain, List<uint>? subscriptionIds)

@@ -54,15 +54,15 @@ internal sealed class MqttBrokerMetrics : IDisposable
             "MQTT bytes sent to clients.");
         Meter.CreateObservableCounter("gmqtt.messages.dropped", () => ObserveDrops(broker), "{message}",
             "Messages that did not reach a subscriber, by reason.");
-        Meter.CreateObservableUpDownCounter("gmqtt.queue.depth", () => broker.CountQueued().Queued, "{message}",
+        Meter.CreateObservableUpDownCounter("gmqtt.queue.depth", () => broker.Sessions.CountQueued().Queued, "{message}",
             "Messages waiting in session queues behind the in-flight window.");
-        Meter.CreateObservableUpDownCounter("gmqtt.inflight", () => broker.CountQueued().Inflight, "{message}",
+        Meter.CreateObservableUpDownCounter("gmqtt.inflight", () => broker.Sessions.CountQueued().Inflight, "{message}",
             "QoS 1/2 messages sent to clients and not yet acknowledged.");
         Meter.CreateObservableUpDownCounter("gmqtt.retained.messages", () => broker.RetainedMessages.Count, "{message}",
             "Retained messages.");
-        Meter.CreateObservableCounter("gmqtt.connect.failures", () => ByReasonCode(broker.GetConnectFailures()), "{failure}",
+        Meter.CreateObservableCounter("gmqtt.connect.failures", () => ByReasonCode(broker.Counters.GetConnectFailures()), "{failure}",
             "CONNECT attempts answered with a failing CONNACK, by reason code (e.g. not_authorized, client_identifier_not_valid).");
-        Meter.CreateObservableCounter("gmqtt.auth.failures", () => ByReasonCode(broker.GetAuthFailures()), "{failure}",
+        Meter.CreateObservableCounter("gmqtt.auth.failures", () => ByReasonCode(broker.Counters.GetAuthFailures()), "{failure}",
             "Failed authentications (bad user name or password, not authorized, enhanced authentication or re-authentication), by reason code.");
         HookDuration = Meter.CreateHistogram<double>("gmqtt.hook.duration", "s",
             "Time spent in the registered hooks per event, by hook method.",
@@ -89,7 +89,7 @@ internal sealed class MqttBrokerMetrics : IDisposable
 
     private static Measurement<int>[] ObserveSessions(MqttBroker broker)
     {
-        var (sessions, offline) = broker.CountSessions();
+        var (sessions, offline) = broker.Sessions.CountSessions();
         return [new(sessions - offline, Online), new(offline, Offline)];
     }
 
@@ -97,7 +97,7 @@ internal sealed class MqttBrokerMetrics : IDisposable
         [new(counts[0], QoSTags[0]), new(counts[1], QoSTags[1]), new(counts[2], QoSTags[2])];
 
     private static Measurement<long>[] ObserveDrops(MqttBroker broker) =>
-        [.. DropReasons.Select(d => new Measurement<long>(broker.GetDrops(d.Reason), d.Tags))];
+        [.. DropReasons.Select(d => new Measurement<long>(broker.Counters.GetDrops(d.Reason), d.Tags))];
 
     /// <summary>
     /// The reason codes that occurred, and always the two authentication refusals, at 0 if need be: the series then

@@ -21,6 +21,10 @@ internal sealed class SysTopicPublisher : IDisposable
 
     public const string Prefix = Root + "/";
 
+    /// <summary>Whether the topic is one of the broker's own <c>$SYS/broker</c> values.</summary>
+    internal static bool IsBrokerSysTopic(string topic) =>
+        topic.StartsWith(Root, StringComparison.Ordinal) && (topic.Length == Root.Length || topic[Root.Length] == '/');
+
     private static readonly (string Suffix, double Seconds)[] LoadWindows = [("1min", 60), ("5min", 300), ("15min", 900)];
 
     private readonly MqttBroker _broker;
@@ -46,7 +50,7 @@ internal sealed class SysTopicPublisher : IDisposable
         // A slow update (hooks on delivery, a busy machine) is not overtaken by the next one.
         if (Interlocked.Exchange(ref _publishing, 1) == 0)
         {
-            _broker.Track(PublishAsync());
+            _broker.Background.Track(PublishAsync());
         }
     }
 
@@ -64,7 +68,7 @@ internal sealed class SysTopicPublisher : IDisposable
                     QoS = MqttQualityOfService.AtMostOnce,
                     Retain = true,
                 };
-                await _broker.PublishSysAsync(message).ConfigureAwait(false);
+                await _broker.Router.PublishSysAsync(message).ConfigureAwait(false);
             }
         }
         finally
@@ -81,7 +85,7 @@ internal sealed class SysTopicPublisher : IDisposable
         var broker = publisher?._broker;
         var statistics = broker?.GetStatistics();
         var traffic = broker?.GetTraffic() ?? default;
-        var (queued, inflight) = broker?.CountQueued() ?? default;
+        var (queued, inflight) = broker?.Sessions.CountQueued() ?? default;
         var elapsed = publisher?.Elapsed() ?? 0;
 
         yield return (Prefix + "version", $"gmqtt version {MqttBroker.Version}");
@@ -91,7 +95,7 @@ internal sealed class SysTopicPublisher : IDisposable
         yield return (Prefix + "clients/connected", Format(online));
         yield return (Prefix + "clients/disconnected", Format(statistics?.OfflineSessions));
         yield return (Prefix + "clients/total", Format(statistics?.Sessions));
-        yield return (Prefix + "clients/maximum", Format(broker?.MaxConnections));
+        yield return (Prefix + "clients/maximum", Format(broker?.Counters.MaxConnections));
 
         yield return (Prefix + "subscriptions/count", Format(statistics?.Subscriptions));
         yield return (Prefix + "retained messages/count", Format(statistics?.RetainedMessages));
@@ -113,8 +117,8 @@ internal sealed class SysTopicPublisher : IDisposable
             ("publish/sent", statistics?.MessagesSent ?? 0),
             ("bytes/received", statistics?.BytesReceived ?? 0),
             ("bytes/sent", statistics?.BytesSent ?? 0),
-            ("connections", broker?.ConnectsReceived ?? 0),
-            ("sockets", broker?.ConnectionsOpened ?? 0),
+            ("connections", broker?.Counters.ConnectsReceived ?? 0),
+            ("sockets", broker?.Counters.ConnectionsOpened ?? 0),
         ];
         foreach (var (name, count) in rates)
         {

@@ -17,7 +17,7 @@ internal sealed class JournaledRetainedMessageStore(IMqttRetainedMessageStore in
     public void Set(MqttApplicationMessage message)
     {
         Inner.Set(message);
-        if (!MqttBroker.IsBrokerSysTopic(message.Topic))
+        if (!Diagnostics.SysTopicPublisher.IsBrokerSysTopic(message.Topic))
         {
             writer.Add(new MqttStoreChange.RetainedSaved(MqttStoreWriter.Stored(message, 0)));
         }
@@ -30,7 +30,7 @@ internal sealed class JournaledRetainedMessageStore(IMqttRetainedMessageStore in
             return false;
         }
 
-        if (!MqttBroker.IsBrokerSysTopic(topic))
+        if (!Diagnostics.SysTopicPublisher.IsBrokerSysTopic(topic))
         {
             writer.Add(new MqttStoreChange.RetainedRemoved(topic));
         }

@@ -36,8 +36,8 @@ public abstract record MqttStoreChange
         /// <summary>The live entry, released for sending once this change is committed.</summary>
         internal Broker.OutboundMessage? Live { get; init; }
 
-        /// <summary>The session of <see cref="Live"/>.</summary>
-        internal Broker.MqttSession? LiveSession { get; init; }
+        /// <summary>The outbox of <see cref="Live"/>.</summary>
+        internal Broker.Outbox? LiveOutbox { get; init; }
     }
 
     /// <summary>An outbox entry is done: acknowledged, dropped, expired or re-offered to another session.</summary>

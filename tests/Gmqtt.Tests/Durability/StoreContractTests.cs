@@ -176,6 +176,27 @@ public class StoreContractTests
     }
 
     [Fact]
+    public async Task A_delayed_will_going_out_keeps_the_stored_deadline_the_disconnect_set()
+    {
+        var (harness, store) = await StartAsync();
+        await using var _ = harness;
+        var will = new MqttWill { Topic = "w", Payload = "bye"u8.ToArray(), Properties = new MqttProperties { WillDelayInterval = 5 } };
+        var client = harness.Open();
+        await client.Connect5Async("c", cleanStart: true, new MqttProperties { SessionExpiryInterval = 600 }, will);
+        await client.DropAsync();
+        await client.ExpectClosedAsync();
+        var deadline = harness.Time.GetUtcNow().AddSeconds(600);
+
+        harness.Time.Advance(TimeSpan.FromSeconds(5));
+        await Eventually.TrueAsync(() => store.Of<MqttStoreChange.SessionSaved>().Count(s => s.Session.ClientId == "c") == 3, "the session saved once its will went out");
+
+        // Saved at connect, at disconnect, and once the will went out: without it, still expiring when the disconnect said.
+        var published = store.Of<MqttStoreChange.SessionSaved>().Last(s => s.Session.ClientId == "c").Session;
+        Assert.Null(published.Will);
+        Assert.Equal(deadline, published.ExpiresAt);
+    }
+
+    [Fact]
     public async Task An_eviction_under_DropOldest_removes_the_evicted_entry_and_its_body_from_the_store()
     {
         var (harness, store) = await StartAsync(o =>

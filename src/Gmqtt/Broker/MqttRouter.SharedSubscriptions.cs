@@ -1,16 +1,15 @@
-using Gmqtt.Broker;
 using Gmqtt.Protocol;
 using Gmqtt.Protocol.Topics;
 using Gmqtt.Subscriptions;
 
-namespace Gmqtt;
+namespace Gmqtt.Broker;
 
 /// <summary>
 /// MQTT 5.0 shared subscriptions (section 4.8.2), also offered to MQTT 3.1.1 clients: each message matching a
 /// group's filter goes to one member of each group, picked by <see cref="MqttBrokerOptions.SharedSubscriptionStrategy"/>.
 /// A member that is offline or whose queue is full is passed over while another member can take the message.
 /// </summary>
-public sealed partial class MqttBroker
+internal sealed partial class MqttRouter
 {
     [ThreadStatic]
     private static List<SharedSubscriptionGroup>? t_groups;
@@ -61,7 +60,7 @@ public sealed partial class MqttBroker
     /// </summary>
     private bool TryOfferShared(SharedSubscriptionGroup group, Subscription[] members, MqttApplicationMessage message, MqttSession? exclude, out int start)
     {
-        start = group.PickStart(members, Options.SharedSubscriptionStrategy, message);
+        start = group.PickStart(members, options.SharedSubscriptionStrategy, message);
         foreach (var online in (ReadOnlySpan<bool>)[true, false])
         {
             for (var i = 0; i < members.Length; i++)
@@ -73,12 +72,12 @@ public sealed partial class MqttBroker
                 }
 
                 var outbound = CreateSharedMessage(group, member, message);
-                if (!member.Session.TryEnqueueShared(outbound, online))
+                if (!member.Session.Outbox.TryEnqueueShared(outbound, online))
                 {
                     continue;
                 }
 
-                if (Options.SharedSubscriptionStrategy == MqttSharedSubscriptionStrategy.Sticky)
+                if (options.SharedSubscriptionStrategy == MqttSharedSubscriptionStrategy.Sticky)
                 {
                     group.OnTaken(members, member.Session);
                 }
@@ -108,7 +107,7 @@ public sealed partial class MqttBroker
     /// Client's Session terminates before the Client reconnects, the Server MUST NOT send the Application Message to
     /// any other subscribed Client" [MQTT-4.8.2-5]. What no member can take stays in <paramref name="dropped"/>.
     /// </summary>
-    private void ReofferShared(List<OutboundMessage> dropped)
+    internal void ReofferShared(List<OutboundMessage> dropped)
     {
         if (Subscriptions.Shared.Count == 0)
         {
@@ -133,7 +132,7 @@ public sealed partial class MqttBroker
             return;
         }
 
-        var taken = session.TakeQueued(group);
+        var taken = session.Outbox.TakeQueued(group);
         if (taken.Count == 0)
         {
             return;
@@ -143,7 +142,7 @@ public sealed partial class MqttBroker
         taken.RemoveAll(m => TryOfferShared(group, members, m.Message, exclude: session, out _));
         if (taken.Count > 0)
         {
-            session.ReturnQueued(taken);
+            session.Outbox.ReturnQueued(taken);
         }
     }
 }

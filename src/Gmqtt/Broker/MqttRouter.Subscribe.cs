@@ -1,17 +1,17 @@
-using Gmqtt.Broker;
 using Gmqtt.Hooks;
 using Gmqtt.Protocol;
 using Gmqtt.Protocol.Topics;
+using Gmqtt.Storage;
 using Gmqtt.Subscriptions;
 
-namespace Gmqtt;
+namespace Gmqtt.Broker;
 
 /// <summary>
-/// Subscribing, once for a SUBSCRIBE packet and the server-side <see cref="SubscribeAsync(string, MqttTopicFilter, CancellationToken)"/>:
+/// Subscribing, once for a SUBSCRIBE packet and the server-side <see cref="MqttBroker.SubscribeAsync(string, MqttTopicFilter, CancellationToken)"/>:
 /// the per-filter decision (<see cref="SubscribeAsync(MqttSession, MqttClientInfo, MqttTopicFilter, uint?)"/>), then
 /// what follows a grant (<see cref="CompleteSubscribeAsync"/>), after SUBACK for a packet.
 /// </summary>
-public sealed partial class MqttBroker
+internal sealed partial class MqttRouter
 {
     /// <summary>
     /// The decision on one filter: <paramref name="Code"/> is the SUBACK reason code; a grant carries the recorded
@@ -30,28 +30,28 @@ public sealed partial class MqttBroker
             return new SubscribeResult(sharedRefusal);
         }
 
-        if (CountLevels(filter.Filter) > Options.MaxTopicLevels)
+        if (CountLevels(filter.Filter) > options.MaxTopicLevels)
         {
             return new SubscribeResult(MqttReasonCode.TopicFilterInvalid);
         }
 
-        if (!Options.WildcardSubscriptionAvailable && MqttTopic.HasWildcards(filter.Filter))
+        if (!options.WildcardSubscriptionAvailable && MqttTopic.HasWildcards(filter.Filter))
         {
             // Wildcards refused when not available: 0xA2 (section 3.2.2.3.14; 0x80 for 3.x).
             return new SubscribeResult(MqttReasonCode.WildcardSubscriptionsNotSupported);
         }
 
-        if (!session.HasSubscription(filter.Filter) && session.SubscriptionCount >= Options.MaxSubscriptionsPerClient)
+        if (!session.HasSubscription(filter.Filter) && session.SubscriptionCount >= options.MaxSubscriptionsPerClient)
         {
             return new SubscribeResult(MqttReasonCode.QuotaExceeded);
         }
 
         // Never more than the broker's Maximum QoS: the grant is lowered (section 3.2.2.3.4).
-        var qos = (MqttQualityOfService)Math.Min((byte)filter.MaximumQoS, (byte)Options.MaximumQoS);
-        if (Hooks.HasHooks)
+        var qos = (MqttQualityOfService)Math.Min((byte)filter.MaximumQoS, (byte)options.MaximumQoS);
+        if (hooks.HasHooks)
         {
             var context = new MqttSubscribeContext { Client = client, Filter = filter, GrantedQoS = qos };
-            await Hooks.OnSubscribeAsync(context).ConfigureAwait(false);
+            await hooks.OnSubscribeAsync(context).ConfigureAwait(false);
             if (context.ReasonCode is { } refused && refused >= MqttReasonCode.UnspecifiedError)
             {
                 return new SubscribeResult(refused, context.ReasonString);
@@ -79,16 +79,47 @@ public sealed partial class MqttBroker
             DeliverRetained(subscription);
         }
 
-        if (Hooks.HasHooks)
+        if (hooks.HasHooks)
         {
-            await Hooks.OnSubscribedAsync(client, filter).ConfigureAwait(false);
+            await hooks.OnSubscribedAsync(client, filter).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Records a subscription in its session, the topic tree and the session store (SUBSCRIBE and the API alike).
+    /// Returns false when it replaced one to the same filter.
+    /// </summary>
+    internal bool AddSubscription(Subscription subscription, MqttTopicFilter filter)
+    {
+        var isNew = subscription.Session.SetSubscription(subscription);
+        Subscriptions.Add(subscription);
+        subscription.Session.Journal?.Add(new MqttStoreChange.SubscriptionSaved(subscription.Session.ClientId, Stored(subscription)));
+        return isNew;
+    }
+
+    /// <summary>
+    /// Removes a subscription from its session, the topic tree and the session store, and re-offers what a shared
+    /// group member still had queued for it (UNSUBSCRIBE and the API alike). False when it did not exist.
+    /// </summary>
+    internal bool RemoveSubscription(MqttSession session, string filter)
+    {
+        var removed = session.RemoveSubscription(filter) & Subscriptions.Remove(session, filter);
+        if (removed)
+        {
+            session.Journal?.Add(new MqttStoreChange.SubscriptionRemoved(session.ClientId, filter));
+            ReofferQueuedShared(session, filter);
+        }
+
+        return removed;
+    }
+
+    private static MqttStoredSubscription Stored(Subscription subscription) =>
+        new(subscription.Filter, subscription.QoS, subscription.NoLocal, subscription.RetainAsPublished, subscription.RetainHandling, subscription.SubscriptionIdentifier);
 
     /// <summary>Why a <c>$share/</c> filter is refused, or null when it may be granted.</summary>
     private MqttReasonCode? SharedSubscriptionRefusal(string filter)
     {
-        if (!Options.SharedSubscriptionsAvailable)
+        if (!options.SharedSubscriptionsAvailable)
         {
             // Advertised to MQTT 5.0 clients as Shared Subscription Available 0 (section 3.2.2.3.15); MQTT 3.x sees 0x80.
             return MqttReasonCode.SharedSubscriptionsNotSupported;
