@@ -26,6 +26,8 @@ internal static class ChangeLog
         InboundQoS2Changed,
         RetainedSaved,
         RetainedRemoved,
+        RetainedStreamSaved,
+        RetainedStreamRemoved,
     }
 
     public static void Write(ArrayBufferWriter<byte> output, MqttStoreChange change)
@@ -107,6 +109,29 @@ internal static class ChangeLog
             case MqttStoreChange.RetainedRemoved { Topic: var topic }:
                 w.Kind(Kind.RetainedRemoved);
                 w.String(topic);
+                break;
+            case MqttStoreChange.RetainedStreamSaved { ClientId: var clientId, Stream: var stream }:
+                w.Kind(Kind.RetainedStreamSaved);
+                w.String(clientId);
+                w.String(stream.Filter);
+                w.Byte((byte)stream.QoS);
+                w.UInt((uint)(stream.SubscriptionIds?.Count ?? 0));
+                foreach (var subscriptionId in stream.SubscriptionIds ?? [])
+                {
+                    w.UInt(subscriptionId);
+                }
+
+                w.Bool(stream.After is not null);
+                if (stream.After is not null)
+                {
+                    w.String(stream.After);
+                }
+
+                break;
+            case MqttStoreChange.RetainedStreamRemoved { ClientId: var clientId, Filter: var filter }:
+                w.Kind(Kind.RetainedStreamRemoved);
+                w.String(clientId);
+                w.String(filter);
                 break;
             default:
                 throw new NotSupportedException($"Unknown store change {change.GetType().Name}.");
@@ -191,6 +216,20 @@ internal static class ChangeLog
                 return new MqttStoreChange.RetainedSaved(new MqttStoredMessage(0, r.Message(), retainedExpiresAt));
             case Kind.RetainedRemoved:
                 return new MqttStoreChange.RetainedRemoved(r.String());
+            case Kind.RetainedStreamSaved:
+                var streamOwner = r.String();
+                var streamFilter = r.String();
+                var streamQoS = (MqttQualityOfService)r.Byte();
+                var idCount = (int)r.UInt();
+                uint[]? streamIds = idCount == 0 ? null : new uint[idCount];
+                for (var i = 0; i < idCount; i++)
+                {
+                    streamIds![i] = r.UInt();
+                }
+
+                return new MqttStoreChange.RetainedStreamSaved(streamOwner, new MqttStoredRetainedStream(streamFilter, streamQoS, streamIds, r.Bool() ? r.String() : null));
+            case Kind.RetainedStreamRemoved:
+                return new MqttStoreChange.RetainedStreamRemoved(r.String(), r.String());
             case var kind:
                 throw new InvalidDataException($"Unknown log record kind {(byte)kind}.");
         }

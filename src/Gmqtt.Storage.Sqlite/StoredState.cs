@@ -90,6 +90,20 @@ internal sealed class StoredState
                 }
 
                 break;
+            case MqttStoreChange.RetainedStreamSaved { ClientId: var clientId, Stream: var stream }:
+                if (_sessions.TryGetValue(clientId, out var streaming))
+                {
+                    streaming.RetainedStreams[stream.Filter] = stream;
+                }
+
+                break;
+            case MqttStoreChange.RetainedStreamRemoved { ClientId: var clientId, Filter: var filter }:
+                if (_sessions.TryGetValue(clientId, out var streamed))
+                {
+                    streamed.RetainedStreams.Remove(filter);
+                }
+
+                break;
             case MqttStoreChange.RetainedSaved { Message: var message }:
                 _retained[message.Message.Topic] = message;
                 break;
@@ -131,6 +145,11 @@ internal sealed class StoredState
             {
                 yield return new MqttStoreChange.OutboxEntrySaved(session.Record.ClientId, _outbox[sequence].Entry);
             }
+
+            foreach (var stream in session.RetainedStreams.Values)
+            {
+                yield return new MqttStoreChange.RetainedStreamSaved(session.Record.ClientId, stream);
+            }
         }
     }
 
@@ -142,6 +161,7 @@ internal sealed class StoredState
             Subscriptions = [.. s.Subscriptions.Values],
             Outbox = [.. s.Outbox.Order().Select(sequence => _outbox[sequence].Entry)],
             InboundQoS2 = [.. s.InboundQoS2],
+            RetainedStreams = [.. s.RetainedStreams.Values],
         })],
         RetainedMessages = [.. _retained.Values],
     };
@@ -155,5 +175,7 @@ internal sealed class StoredState
         public HashSet<long> Outbox { get; } = [];
 
         public HashSet<ushort> InboundQoS2 { get; } = [];
+
+        public Dictionary<string, MqttStoredRetainedStream> RetainedStreams { get; } = new(StringComparer.Ordinal);
     }
 }

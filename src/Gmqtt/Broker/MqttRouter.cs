@@ -24,6 +24,9 @@ internal sealed partial class MqttRouter(
     /// <summary>Every subscription of every session, shared ones in their groups.</summary>
     public SubscriptionTree Subscriptions { get; } = new();
 
+    /// <summary>The retained store as the broker sees it (journaled when the session store is durable).</summary>
+    public IMqttRetainedMessageStore RetainedMessages => retainedMessages;
+
     [ThreadStatic]
     private static List<Subscription>? t_matches;
 
@@ -306,7 +309,9 @@ internal sealed partial class MqttRouter(
 
         if (matched.Count > 0)
         {
-            subscription.Session.Outbox.AddRetainedStream(new RetainedStream(subscription.Filter, matched, subscription.QoS, subscription.SubscriptionIds));
+            subscription.Session.Outbox.AddRetainedStream(subscription.Session.Journal is null
+                ? new RetainedStream(subscription.Filter, matched, subscription.QoS, subscription.SubscriptionIds)
+                : RetainedStream.Resumable(subscription.Filter, matched, subscription.QoS, subscription.SubscriptionIds));
         }
     }
 }

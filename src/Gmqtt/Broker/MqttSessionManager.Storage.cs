@@ -53,6 +53,13 @@ internal sealed partial class MqttSessionManager
             }
 
             session.Restore(stored.ProtocolVersion, stored.ExpiryInterval, entries, stored.InboundQoS2);
+            foreach (var stream in stored.RetainedStreams)
+            {
+                // Matched again, in topic order, from after the last one taken (the retained store is loaded first).
+                var matched = router.RetainedMessages.Match(stream.Filter);
+                session.Outbox.AddRetainedStream(RetainedStream.Resumable(stream.Filter, matched, stream.QoS, stream.SubscriptionIds?.ToList(), stream.After));
+            }
+
             messages += entries.Count;
             _sessions[stored.ClientId] = session;
 

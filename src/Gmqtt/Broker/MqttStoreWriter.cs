@@ -208,17 +208,22 @@ internal sealed partial class MqttStoreWriter
             }
 
             var committed = await CommitAsync(batch).ConfigureAwait(false);
+            // Acknowledgements first (a SUBACK before the retained messages of its subscription), then what waited to be sent.
+            foreach (var callback in callbacks)
+            {
+                callback(committed);
+            }
+
             foreach (var change in batch)
             {
                 if (change is MqttStoreChange.OutboxEntrySaved { Live: { } entry, LiveOutbox: { } outbox })
                 {
                     outbox.CommitCompleted(entry);
                 }
-            }
-
-            foreach (var callback in callbacks)
-            {
-                callback(committed);
+                else if (change is MqttStoreChange.RetainedStreamSaved { Live: { } stream, LiveOutbox: { } streamOutbox })
+                {
+                    streamOutbox.CommitCompleted(stream);
+                }
             }
 
             batch.Clear();

@@ -1,5 +1,6 @@
 using Gmqtt.Hooks;
 using Gmqtt.Protocol;
+using Gmqtt.Storage;
 using Gmqtt.Subscriptions;
 
 namespace Gmqtt.Broker;
@@ -9,7 +10,7 @@ namespace Gmqtt.Broker;
 /// streams of new subscriptions, the in-flight window with its packet identifiers, and the acknowledgements that move
 /// an entry on (<see cref="OnPubAck"/>, <see cref="OnPubRec"/>, <see cref="OnPubComp"/>). A stored session's outbox
 /// journals every change of its entries to the store and holds back an entry until its change is committed
-/// (<see cref="OutboundMessage.AwaitingCommit"/>, <see cref="CommitCompleted"/>); nothing else writes them.
+/// (<see cref="OutboundMessage.AwaitingCommit"/>, <see cref="CommitCompleted(OutboundMessage)"/>); nothing else writes them.
 /// </summary>
 /// <remarks>
 /// Guarded by its session's lock, the one the session's state machine takes too: whether the session is online decides
@@ -95,6 +96,15 @@ internal sealed class Outbox(MqttSession session, MqttBrokerOptions options)
             connection = session.Connection;
             RemoveRetainedStream(stream.Filter);
             (_retained ??= new Queue<RetainedStream>()).Enqueue(stream);
+            if (Journal is { } journal)
+            {
+                stream.AwaitingCommit = journal.AcknowledgeAfterCommit;
+                journal.Add(new MqttStoreChange.RetainedStreamSaved(session.ClientId, stream.ToStored())
+                {
+                    Live = stream.AwaitingCommit ? stream : null,
+                    LiveOutbox = this,
+                });
+            }
             // The next write round starts with it: retained messages that fit in one round go before anything routed
             // after the subscription, as clients expect; after that, rounds alternate (TakeSendable).
             _retainedFirst = true;
@@ -110,6 +120,7 @@ internal sealed class Outbox(MqttSession session, MqttBrokerOptions options)
         {
             var kept = streams.Where(s => s.Filter != filter).ToArray();
             _retained = kept.Length == 0 ? null : new Queue<RetainedStream>(kept);
+            Journal?.Add(new MqttStoreChange.RetainedStreamRemoved(session.ClientId, filter));
         }
     }
 
@@ -322,6 +333,37 @@ internal sealed class Outbox(MqttSession session, MqttBrokerOptions options)
     /// </summary>
     private void TakeFromRetained(List<OutboundMessage> batch, int maxBatch, TimeProvider time)
     {
+        if (Journal is not { } journal || _retained is null)
+        {
+            TakeFromRetainedStreams(batch, maxBatch, time);
+            return;
+        }
+
+        // A stored session: what this round takes and where each stream now stands are one unit of the store, so a
+        // restart resumes after the last message whose entry (QoS 1/2) was kept, never before and never further.
+        var before = _retained.Select(static s => (Stream: s, s.Next)).ToArray();
+        journal.BeginUnit();
+        try
+        {
+            TakeFromRetainedStreams(batch, maxBatch, time);
+            foreach (var (stream, next) in before)
+            {
+                if (stream.Next != next)
+                {
+                    journal.Add(stream.Remaining == 0
+                        ? new MqttStoreChange.RetainedStreamRemoved(session.ClientId, stream.Filter)
+                        : new MqttStoreChange.RetainedStreamSaved(session.ClientId, stream.ToStored()));
+                }
+            }
+        }
+        finally
+        {
+            journal.EndUnit();
+        }
+    }
+
+    private void TakeFromRetainedStreams(List<OutboundMessage> batch, int maxBatch, TimeProvider time)
+    {
         if (_retainedHeld is { } held)
         {
             if (held.AwaitingCommit)
@@ -336,6 +378,11 @@ internal sealed class Outbox(MqttSession session, MqttBrokerOptions options)
         while (batch.Count < maxBatch && _retained is { } streams)
         {
             var stream = streams.Peek();
+            if (stream.AwaitingCommit)
+            {
+                return; // Started once its record is committed (CommitCompleted).
+            }
+
             if (stream.Remaining == 0)
             {
                 streams.Dequeue();
@@ -499,6 +546,19 @@ internal sealed class Outbox(MqttSession session, MqttBrokerOptions options)
         lock (Gate)
         {
             entry.AwaitingCommit = false;
+            connection = session.Connection;
+        }
+
+        connection?.SignalWriter();
+    }
+
+    /// <summary>The store committed a new retained stream's record: it may start now.</summary>
+    public void CommitCompleted(RetainedStream stream)
+    {
+        MqttConnection? connection;
+        lock (Gate)
+        {
+            stream.AwaitingCommit = false;
             connection = session.Connection;
         }
 

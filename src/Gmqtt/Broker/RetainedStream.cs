@@ -25,6 +25,26 @@ internal sealed class RetainedStream(string filter, IReadOnlyList<MqttApplicatio
     /// <summary>Index in <see cref="Messages"/> of the next message to take (under the session's lock).</summary>
     public int Next { get; set; }
 
+    /// <summary>
+    /// A new stream of a stored session, not started before its record is committed: its SUBACK (sent after the same
+    /// commit) goes first, and a restart never finds messages sent for a stream it does not know.
+    /// </summary>
+    public bool AwaitingCommit { get; set; }
+
     /// <summary>Messages not taken yet.</summary>
     public int Remaining => Messages.Count - Next;
+
+    /// <summary>
+    /// A stream for a stored session: the messages in ordinal topic order, after <paramref name="after"/> when resumed,
+    /// so that the topic of the last one taken is a cursor that survives a restart.
+    /// </summary>
+    public static RetainedStream Resumable(string filter, IReadOnlyList<MqttApplicationMessage> messages, MqttQualityOfService qos, List<uint>? subscriptionIds, string? after = null)
+    {
+        var ordered = messages.Where(m => after is null || string.CompareOrdinal(m.Topic, after) > 0).ToList();
+        ordered.Sort(static (a, b) => string.CompareOrdinal(a.Topic, b.Topic));
+        return new RetainedStream(filter, ordered, qos, subscriptionIds);
+    }
+
+    /// <summary>The stream as the session store keeps it.</summary>
+    public Storage.MqttStoredRetainedStream ToStored() => new(Filter, QoS, SubscriptionIds, Next == 0 ? null : Messages[Next - 1].Topic);
 }

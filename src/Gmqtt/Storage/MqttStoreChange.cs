@@ -46,6 +46,19 @@ public abstract record MqttStoreChange
     /// <summary>An inbound QoS 2 identifier was recorded (PUBREC sent) or released (PUBREL received).</summary>
     public sealed record InboundQoS2Changed(string ClientId, ushort PacketId, bool Pending) : MqttStoreChange;
 
+    /// <summary>A subscription's pending retained messages were added or moved on (replace the one of its filter).</summary>
+    public sealed record RetainedStreamSaved(string ClientId, MqttStoredRetainedStream Stream) : MqttStoreChange
+    {
+        /// <summary>A new live stream, started once this change is committed.</summary>
+        internal Broker.RetainedStream? Live { get; init; }
+
+        /// <summary>The outbox of <see cref="Live"/>.</summary>
+        internal Broker.Outbox? LiveOutbox { get; init; }
+    }
+
+    /// <summary>A subscription's retained messages were all taken, or cancelled.</summary>
+    public sealed record RetainedStreamRemoved(string ClientId, string Filter) : MqttStoreChange;
+
     /// <summary>A retained message replaced any other on its topic.</summary>
     public sealed record RetainedSaved(MqttStoredMessage Message) : MqttStoreChange;
 

@@ -35,6 +35,9 @@ public sealed record MqttStoredSession
     /// <summary>Queued and in-flight QoS 1/2 messages, in send order (<see cref="MqttStoredOutboxEntry.Sequence"/>).</summary>
     public IReadOnlyList<MqttStoredOutboxEntry> Outbox { get; init; } = [];
 
+    /// <summary>Retained messages of its subscriptions not sent yet.</summary>
+    public IReadOnlyList<MqttStoredRetainedStream> RetainedStreams { get; init; } = [];
+
     /// <summary>Inbound QoS 2 packet identifiers whose PUBREL has not arrived.</summary>
     public IReadOnlyList<ushort> InboundQoS2 { get; init; } = [];
 }
