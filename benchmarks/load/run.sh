@@ -49,7 +49,8 @@ log() { echo "== $(date -u +%H:%M:%S) $*" >&2; }
 for b in $BROKERS; do
   case $b in
     gmqtt|gmqtt-sqlite|gmqtt-fsync|mosquitto|mosquitto-persist|mqttnet) ;;
-    *) die "unknown broker '$b' (gmqtt, gmqtt-sqlite, gmqtt-fsync, mosquitto, mosquitto-persist, mqttnet)" ;;
+    gmqtt-base) [[ -n ${BASE_REF:-} ]] || die "gmqtt-base needs BASE_REF (the commit to compare with, e.g. BASE_REF=6ca5d2f)" ;;
+    *) die "unknown broker '$b' (gmqtt, gmqtt-base, gmqtt-sqlite, gmqtt-fsync, mosquitto, mosquitto-persist, mqttnet)" ;;
   esac
 done
 IFS=, read -ra scenario_list <<<"$SCENARIOS"
@@ -115,6 +116,15 @@ make -s -C "$SCRATCH/cgen" >/dev/null
 CGEN=$SCRATCH/cgen/mqtt-cgen
 
 GMQTT_DLL=$ROOT/samples/Gmqtt.Server/bin/Release/net10.0/Gmqtt.Server.dll
+# gmqtt-base: the same sample built from BASE_REF, for a before/after of a change in one run (in memory, like gmqtt).
+GMQTT_BASE_DLL=$SCRATCH/base-src/samples/Gmqtt.Server/bin/Release/net10.0/Gmqtt.Server.dll
+if [[ " $BROKERS " == *" gmqtt-base "* ]]; then
+  log "building samples/Gmqtt.Server at $BASE_REF in $SCRATCH/base-src (Release)"
+  rm -rf "$SCRATCH/base-src" && mkdir -p "$SCRATCH/base-src"
+  git -C "$ROOT" archive "$BASE_REF" | tar -x -C "$SCRATCH/base-src"
+  dotnet build "$SCRATCH/base-src/samples/Gmqtt.Server" -c Release -nologo -v q >"$OUT/logs/build-gmqtt-base.log" 2>&1 \
+    || { tail -20 "$OUT/logs/build-gmqtt-base.log" >&2; die "gmqtt-base build failed"; }
+fi
 if [[ " $BROKERS " == *" gmqtt"* ]]; then
   log "building samples/Gmqtt.Server (Release)"
   dotnet build "$ROOT/samples/Gmqtt.Server" -c Release -nologo -v q >"$OUT/logs/build-gmqtt.log" 2>&1 \
@@ -141,6 +151,7 @@ broker_port() {
     mqttnet) echo $((BASE_PORT + 6)) ;;
     mosquitto-persist) echo $((BASE_PORT + 8)) ;;
     gmqtt-sqlite) echo $((BASE_PORT + 10)) ;;
+    gmqtt-base) echo $((BASE_PORT + 16)) ;;
     gmqtt-fsync) echo $((BASE_PORT + 13)) ;;
   esac
 }
@@ -183,7 +194,7 @@ start_broker() {
   wipe_store "$name"
   local store; store=$(store_dir "$name")
   case $name in
-    gmqtt|gmqtt-sqlite|gmqtt-fsync)
+    gmqtt|gmqtt-base|gmqtt-sqlite|gmqtt-fsync)
       # From the repository root appsettings.json is not loaded, and the sample's storage provider defaults to
       # Sqlite (data/gmqtt.db), so every variant names its provider.
       local storage=(--Gmqtt:Storage:Provider=InMemory)
@@ -191,8 +202,10 @@ start_broker() {
         gmqtt-sqlite) storage=(--Gmqtt:Storage:Provider=Sqlite --Gmqtt:Storage:Durability=Commit "--Gmqtt:Storage:Path=$store/gmqtt.db") ;;
         gmqtt-fsync) storage=(--Gmqtt:Storage:Provider=Sqlite --Gmqtt:Storage:Durability=Fsync "--Gmqtt:Storage:Path=$store/gmqtt.db") ;;
       esac
+      local dll=$GMQTT_DLL
+      [[ $name == gmqtt-base ]] && dll=$GMQTT_BASE_DLL
       ( ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"; cd "$ROOT"
-        exec dotnet "$GMQTT_DLL" \
+        exec dotnet "$dll" \
           --Kestrel:Endpoints:Mqtt:Url=http://127.0.0.1:$port \
           --Kestrel:Endpoints:MqttTls:Url=https://127.0.0.1:$((port + 1)) \
           --Kestrel:Endpoints:Http:Url=http://127.0.0.1:$((port + 2)) \
@@ -294,7 +307,7 @@ conn_timeout=$(( $(tr ',' '\n' <<<"$CONN_STEPS" | grep -c .) * 40 + 60 ))
   echo "durable=$DURABLE brokers=$BROKERS scenarios=$SCENARIOS qos=$QOS clients=$CLIENTS payload=$PAYLOAD window=$WINDOW"
   echo "duration=$DURATION warmup=$WARMUP runs=$RUNS rate=$RATE conn_steps=$CONN_STEPS source_ips=$SOURCE_IPS mqtt5=$MQTT5 session_expiry=$SESSION_EXPIRY"
   echo "scratch=$SCRATCH on $(df -P "$SCRATCH" | awk 'NR == 2 {print $1}')"
-  echo "gmqtt_args=$GMQTT_ARGS cgen_args=$CGEN_ARGS"
+  echo "gmqtt_args=$GMQTT_ARGS cgen_args=$CGEN_ARGS base_ref=${BASE_REF:-}"
   echo "mosquitto=$([[ -n $MOSQUITTO ]] && "$MOSQUITTO" -h 2>/dev/null | head -1) dotnet=$(dotnet --version)"
   echo "nproc=$(nproc) loadavg_at_start=$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$OUT/run.txt"

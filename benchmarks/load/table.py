@@ -19,7 +19,7 @@ from collections import defaultdict
 THROUGHPUT = ("fanin", "fanout", "pairs")
 STEAL_LIMIT = 10.0   # % machine steal above which a run is suspect
 GEN_BOUND = 0.9      # generator cores at which the rate is the generator's limit, not the broker's
-GMQTT_VARIANTS = ("gmqtt-sqlite", "gmqtt-fsync")  # Gmqtt with a durable store: not an "other" broker
+GMQTT_VARIANTS = ("gmqtt-base", "gmqtt-sqlite", "gmqtt-fsync")  # Gmqtt with a durable store: not an "other" broker
 # Durable-store targets at QoS 1: msg/s of gmqtt-sqlite / gmqtt (in memory), and gmqtt-sqlite / mosquitto-persist.
 TARGET_VS_MEMORY = {"fanin": 0.50, "fanout": 0.25, "pairs": 0.50}
 TARGET_VS_MOSQUITTO = 3.0
