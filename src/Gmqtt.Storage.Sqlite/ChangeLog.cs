@@ -44,7 +44,7 @@ internal static class ChangeLog
                 w.Bool(s.Will is not null);
                 if (s.Will is not null)
                 {
-                    w.Message(s.Will);
+                    w.Message(new MqttStoredMessage(0, s.Will, null));
                 }
 
                 w.UInt(s.WillDelayInterval);
@@ -70,7 +70,7 @@ internal static class ChangeLog
                 w.Kind(Kind.MessageSaved);
                 w.Long(m.Id);
                 w.Time(m.ExpiresAt);
-                w.Message(m.Message);
+                w.Message(m);
                 break;
             case MqttStoreChange.MessageRemoved { MessageId: var messageId }:
                 w.Kind(Kind.MessageRemoved);
@@ -104,7 +104,7 @@ internal static class ChangeLog
             case MqttStoreChange.RetainedSaved { Message: var m }:
                 w.Kind(Kind.RetainedSaved);
                 w.Time(m.ExpiresAt);
-                w.Message(m.Message);
+                w.Message(m);
                 break;
             case MqttStoreChange.RetainedRemoved { Topic: var topic }:
                 w.Kind(Kind.RetainedRemoved);
@@ -275,7 +275,17 @@ internal static class ChangeLog
             output.Advance(length);
         }
 
-        public void Message(MqttApplicationMessage message) => MqttMessageCodec.Write(message, output);
+        /// <summary>The broker's encoding when it made one, else the codec's (the same bytes either way).</summary>
+        public void Message(MqttStoredMessage message)
+        {
+            if (message.Encoded.IsEmpty)
+            {
+                MqttMessageCodec.Write(message.Message, output);
+                return;
+            }
+
+            output.Write(message.Encoded.Span);
+        }
     }
 
     private struct Reader(byte[] data, int offset)

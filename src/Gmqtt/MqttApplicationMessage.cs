@@ -26,6 +26,9 @@ public sealed class MqttApplicationMessage
     /// <summary>Its identity in the session store while stored outbox entries refer to it (0 otherwise). Guarded by the message's lock.</summary>
     internal long StoreId { get; set; }
 
+    /// <summary>Its stored form (with its encoding) while stored outbox entries refer to it. Guarded by the message's lock.</summary>
+    internal Storage.MqttStoredMessage? Stored { get; set; }
+
     /// <summary>How many stored outbox entries refer to it; the body is removed from the store with the last. Guarded by the message's lock.</summary>
     internal int StoreReferences { get; set; }
 

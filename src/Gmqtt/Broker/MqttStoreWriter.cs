@@ -122,8 +122,10 @@ internal sealed partial class MqttStoreWriter
         {
             if (message.StoreReferences++ == 0)
             {
+                // Encoded here, on the publishing thread: the writer, which every commit waits for, only copies bytes.
                 message.StoreId = Interlocked.Increment(ref _lastMessageId);
-                Add(new MqttStoreChange.MessageSaved(Stored(message, message.StoreId)));
+                message.Stored = new MqttStoredMessage(message.StoreId, message, message.ExpiresAt) { Encoded = MqttMessageCodec.Encode(message) };
+                Add(new MqttStoreChange.MessageSaved(message.Stored));
             }
         }
 
@@ -159,6 +161,7 @@ internal sealed partial class MqttStoreWriter
             {
                 Add(new MqttStoreChange.MessageRemoved(message.StoreId));
                 message.StoreId = 0;
+                message.Stored = null;
             }
         }
     }
@@ -175,7 +178,7 @@ internal sealed partial class MqttStoreWriter
     }
 
     private static MqttStoredOutboxEntry Stored(OutboundMessage entry) =>
-        new(entry.Sequence, Stored(entry.Message, entry.Message.StoreId), entry.QoS, entry.Retain, entry.SubscriptionIds, entry.PacketId, entry.Released);
+        new(entry.Sequence, entry.Message.Stored ?? Stored(entry.Message, entry.Message.StoreId), entry.QoS, entry.Retain, entry.SubscriptionIds, entry.PacketId, entry.Released);
 
     private async Task RunAsync()
     {
