@@ -542,27 +542,23 @@ internal sealed class Outbox(MqttSession session, MqttBrokerOptions options)
     /// <summary>The store committed <paramref name="entry"/>: it may go out now.</summary>
     public void CommitCompleted(OutboundMessage entry)
     {
-        MqttConnection? connection;
         lock (Gate)
         {
             entry.AwaitingCommit = false;
-            connection = session.Connection;
         }
 
-        connection?.SignalWriter();
+        session.Connection?.SignalWriter();
     }
 
     /// <summary>The store committed a new retained stream's record: it may start now.</summary>
     public void CommitCompleted(RetainedStream stream)
     {
-        MqttConnection? connection;
         lock (Gate)
         {
             stream.AwaitingCommit = false;
-            connection = session.Connection;
         }
 
-        connection?.SignalWriter();
+        session.Connection?.SignalWriter();
     }
 
     /// <summary>Everything queued or in flight, without removing it.</summary>
