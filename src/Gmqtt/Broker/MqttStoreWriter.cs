@@ -113,7 +113,7 @@ internal sealed partial class MqttStoreWriter
 
     /// <summary>
     /// An entry entered a stored session's outbox: its message body is saved with the first entry that refers to it,
-    /// then the entry. With acknowledge-after-commit the entry is not sent before it is committed.
+    /// then the entry. With acknowledge-after-commit a QoS 2 entry is not sent before it is committed.
     /// </summary>
     public void Enqueued(Outbox outbox, OutboundMessage entry)
     {
@@ -134,7 +134,10 @@ internal sealed partial class MqttStoreWriter
             entry.Sequence = NextSequence();
         }
 
-        entry.AwaitingCommit = AcknowledgeAfterCommit;
+        // A QoS 2 entry waits for its commit: sent before it, a crash could make the publisher's re-send a second
+        // delivery. A QoS 1 entry goes out at once: the publisher's PUBACK still waits for the commit, and a re-send
+        // after a crash is a second delivery that QoS 1 allows — while waiting would add a commit to every delivery.
+        entry.AwaitingCommit = AcknowledgeAfterCommit && entry.QoS == MqttQualityOfService.ExactlyOnce;
         Add(new MqttStoreChange.OutboxEntrySaved(outbox.ClientId, Stored(entry)) { Live = entry.AwaitingCommit ? entry : null, LiveOutbox = outbox });
     }
 

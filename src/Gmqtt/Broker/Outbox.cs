@@ -418,7 +418,6 @@ internal sealed class Outbox(MqttSession session, MqttBrokerOptions options)
                     // A stored session keeps it from here on. QoS 1 goes out at once (a re-delivery after a crash is what
                     // QoS 1 allows); QoS 2 waits for its packet identifier's commit, and the stream waits behind it.
                     journal.Enqueued(this, next);
-                    next.AwaitingCommit &= qos == MqttQualityOfService.ExactlyOnce;
                     if (next.AwaitingCommit)
                     {
                         _retainedHeld = next;

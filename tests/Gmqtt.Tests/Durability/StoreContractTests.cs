@@ -82,19 +82,26 @@ public class StoreContractTests
     }
 
     [Fact]
-    public async Task A_stored_message_is_not_sent_to_a_subscriber_before_it_is_committed()
+    public async Task A_stored_QoS2_message_is_not_sent_before_it_is_committed_a_QoS1_message_is_and_neither_is_acknowledged()
     {
         var (harness, store) = await StartAsync();
         await using var _ = harness;
-        var subscriber = await harness.SubscriberAsync("online", "t", QoS1, clean: false);
+        var exactly = await harness.SubscriberAsync("qos2", "t", QoS2, clean: false);
+        var atLeast = await harness.SubscriberAsync("qos1", "t", QoS1, clean: false);
         var publisher = await harness.ConnectAsync("pub");
         store.Hold();
-        await publisher.PublishAsync("t", "held", QoS1, packetId: 1);
+        await publisher.PublishAsync("t", "held", QoS2, packetId: 1);
         await publisher.PingAsync();
-        await subscriber.PingAsync();
-        Assert.Null(subscriber.TryReceiveNow());
+        // QoS 1: delivered before the commit (a re-send after a crash would be a second delivery, which QoS 1 allows).
+        Assert.Equal("held", Encoding.UTF8.GetString((await atLeast.ReceivePublishAsync()).Payload.Span));
+        // QoS 2: not before the commit, so that a crash never makes the publisher's re-send a second delivery.
+        await exactly.PingAsync();
+        Assert.Null(exactly.TryReceiveNow());
+        Assert.Null(publisher.TryReceiveNow()); // and no PUBREC yet
+
         store.Release();
-        Assert.Equal("held", Encoding.UTF8.GetString((await subscriber.ReceivePublishAsync()).Payload.Span));
+        Assert.Equal("held", Encoding.UTF8.GetString((await exactly.ReceivePublishAsync()).Payload.Span));
+        Assert.Equal(1, (await publisher.ReceiveAsync<PubRecPacket>()).PacketId);
     }
 
     [Fact]
