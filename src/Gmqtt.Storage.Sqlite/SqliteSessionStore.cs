@@ -27,6 +27,7 @@ public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorage
     private SqliteConnection? _connection;
     private FileStream? _lock;
     private readonly StoredState _state = new();
+    private readonly BatchCoalescer _coalescer = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private SqliteCommand? _append;
     private long _logBytes;
@@ -70,15 +71,24 @@ public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorage
         ArgumentNullException.ThrowIfNull(changes);
         var append = _append ?? throw new InvalidOperationException("The store is not loaded.");
         _buffer.ResetWrittenCount();
-        foreach (var change in changes)
+        var cancelled = _coalescer.Cancelled(changes, _state);
+        for (var i = 0; i < changes.Count; i++)
         {
-            ChangeLog.Write(_buffer, change);
+            if (!cancelled[i])
+            {
+                ChangeLog.Write(_buffer, changes[i]);
+            }
         }
 
-        // One row per commit; SQLite's own transaction around the single statement is the commit.
-        append.Parameters[0].Value = _buffer.WrittenMemory.ToArray();
-        append.ExecuteNonQuery();
-        _logBytes += _buffer.WrittenCount;
+        // One row per commit; SQLite's own transaction around the single statement is the commit. A batch whose changes
+        // all cancel out (a message delivered and acknowledged before its commit) writes nothing.
+        if (_buffer.WrittenCount > 0)
+        {
+            append.Parameters[0].Value = _buffer.WrittenMemory.ToArray();
+            append.ExecuteNonQuery();
+            _logBytes += _buffer.WrittenCount;
+        }
+
         foreach (var change in changes)
         {
             _state.Apply(change);

@@ -17,6 +17,12 @@ internal sealed class StoredState
 
     public MqttStoredMessage? Message(long id) => _messages.GetValueOrDefault(id);
 
+    /// <summary>Whether the outbox entry <paramref name="sequence"/> is stored.</summary>
+    public bool HasEntry(long sequence) => _outbox.ContainsKey(sequence);
+
+    /// <summary>Whether the message body <paramref name="id"/> is stored.</summary>
+    public bool HasMessage(long id) => _messages.ContainsKey(id);
+
     public void Apply(MqttStoreChange change)
     {
         switch (change)

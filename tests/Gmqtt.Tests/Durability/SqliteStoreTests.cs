@@ -43,6 +43,42 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Changes_that_cancel_out_in_one_commit_are_not_written_and_a_removal_of_what_is_on_disk_is()
+    {
+        using var store = Store();
+        await store.LoadAsync(CancellationToken.None);
+        var session = new MqttStoreChange.SessionSaved(new MqttStoredSession { ClientId = "c", ExpiryInterval = 60 });
+        MqttStoredMessage Body(long id) => new(id, new MqttApplicationMessage { Topic = "t", Payload = "x"u8.ToArray(), QoS = Protocol.MqttQualityOfService.AtLeastOnce }, null);
+        MqttStoreChange.OutboxEntrySaved Entry(long sequence, long id) => new("c", new MqttStoredOutboxEntry(sequence, Body(id), Protocol.MqttQualityOfService.AtLeastOnce, false, null, 0, false));
+        await store.CommitAsync([session], CancellationToken.None);
+        var rows = LogRows();
+
+        // Delivered and acknowledged before its commit: nothing of it reaches the file.
+        await store.CommitAsync([new MqttStoreChange.MessageSaved(Body(1)), Entry(1, 1), new MqttStoreChange.OutboxEntryRemoved("c", 1), new MqttStoreChange.MessageRemoved(1)], CancellationToken.None);
+        Assert.Equal(rows, LogRows());
+
+        // Committed first, removed later (with an update in between): the removal is written.
+        await store.CommitAsync([new MqttStoreChange.MessageSaved(Body(2)), Entry(2, 2)], CancellationToken.None);
+        await store.CommitAsync([Entry(2, 2), new MqttStoreChange.OutboxEntryRemoved("c", 2), new MqttStoreChange.MessageRemoved(2)], CancellationToken.None);
+        Assert.Equal(rows + 2, LogRows());
+        await store.CommitAsync([new MqttStoreChange.MessageSaved(Body(3)), Entry(3, 3)], CancellationToken.None);
+        store.Dispose();
+
+        using var reopened = Store();
+        var stored = Assert.Single((await reopened.LoadAsync(CancellationToken.None)).Sessions);
+        Assert.Equal(3, Assert.Single(stored.Outbox).Sequence); // 1 never written, 2 written and removed, 3 kept
+    }
+
+    private long LogRows()
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM log";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    [Fact]
     public async Task A_second_store_over_the_same_file_refuses_and_names_the_process_that_holds_it()
     {
         using var first = Store();
