@@ -39,9 +39,6 @@ internal sealed partial class MqttStoreWriter
     /// <summary>Why the last commit failed, or <see langword="null"/> after a commit that succeeded.</summary>
     public string? LastFailure { get; private set; }
 
-    /// <summary>Commits done since start.</summary>
-    public long Commits { get; private set; }
-
     /// <summary>Starts committing; <paramref name="lastSequence"/> and <paramref name="lastMessageId"/> are the highest loaded.</summary>
     public void Start(long lastSequence, long lastMessageId)
     {
@@ -253,7 +250,6 @@ internal sealed partial class MqttStoreWriter
             }
 
             LastFailure = null;
-            Commits++;
             return true;
         }
         catch (Exception e)
