@@ -32,7 +32,6 @@ public sealed class MqttApplicationMessage
     /// <summary>How many stored outbox entries refer to it; the body is removed from the store with the last. Guarded by the message's lock.</summary>
     internal int StoreReferences { get; set; }
 
-
     /// <summary>
     /// When its MQTT 5.0 Message Expiry Interval runs out, or <see langword="null"/> when it has none. The broker
     /// sets it from the interval, replacing any value given, when it receives the message (a client's PUBLISH,
