@@ -9,7 +9,7 @@ namespace Gmqtt.CrashTests;
 /// identifiers [MQTT-4.4.0-1]. A message counts as acknowledged the moment its PUBACK (QoS 1) or PUBREC (QoS 2)
 /// arrives with a success code: that is the moment the broker promised to keep it.
 /// </summary>
-internal sealed class CrashPublisher(string clientId, MqttVersion version, int qos, int window)
+internal sealed class CrashPublisher(string clientId, MqttVersion version, int qos, int window) : CrashClient(clientId, version)
 {
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _window = new(window, window);
@@ -17,21 +17,14 @@ internal sealed class CrashPublisher(string clientId, MqttVersion version, int q
     private readonly List<string> _acknowledged = [];
     private readonly Dictionary<string, Outgoing> _history = new(StringComparer.Ordinal);
     private readonly List<(int Count, TaskCompletionSource Reached)> _ackWaiters = [];
-    private MqttSocket? _socket;
-    private Task _reader = Task.CompletedTask;
     private int _sequence;
     private long _order;
     private ushort _lastPacketId;
-    private int _epoch;
-
-    public string ClientId => clientId;
 
     public int QoS => qos;
 
-    public MqttVersion Version => version;
-
     /// <summary>The topic its numbered messages go to.</summary>
-    public string Topic { get; } = $"crash/{clientId}";
+    public string Topic => $"crash/{ClientId}";
 
     /// <summary>Messages sent for the first time (re-sends not counted).</summary>
     public int Sent { get; private set; }
@@ -89,24 +82,13 @@ internal sealed class CrashPublisher(string clientId, MqttVersion version, int q
         }
     }
 
-    /// <summary>Connects (the broker incarnation is <paramref name="epoch"/>, for the message history) and returns Session Present.</summary>
-    public async Task<bool> ConnectAsync(int port, bool cleanStart, int epoch, CancellationToken cancellationToken)
-    {
-        await CloseAsync();
-        var (socket, present) = await MqttSocket.ConnectAsync(port, version, clientId, cleanStart, sessionExpiry: 3600, cancellationToken);
-        _socket = socket;
-        _epoch = epoch;
-        _reader = ReadLoopAsync(socket);
-        return present;
-    }
-
     /// <summary>
     /// Publishes numbered messages as fast as the in-flight window allows until <paramref name="stop"/>; a lost
     /// connection leaves the messages in flight where they are, waiting for <see cref="ResendAsync"/>.
     /// </summary>
     public async Task PublishUntilAsync(CancellationToken stop)
     {
-        var socket = _socket!;
+        var socket = Socket!;
         try
         {
             while (!stop.IsCancellationRequested)
@@ -133,9 +115,9 @@ internal sealed class CrashPublisher(string clientId, MqttVersion version, int q
 
         foreach (var (packetId, message) in open)
         {
-            message.ResentInEpochs.Add(_epoch);
+            message.ResentInEpochs.Add(Epoch);
             Resent++;
-            await _socket!.SendAsync(message.Released ? MqttWire.EncodeAck(MqttWire.PubRel, packetId) : Encode(message, dup: true), cancellationToken);
+            await Socket!.SendAsync(message.Released ? MqttWire.EncodeAck(MqttWire.PubRel, packetId) : Encode(message, dup: true), cancellationToken);
         }
     }
 
@@ -153,7 +135,7 @@ internal sealed class CrashPublisher(string clientId, MqttVersion version, int q
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"{clientId}: {InflightCount} exchanges still open after {timeout.TotalSeconds} s: {Describe(OpenMessageIds())}");
+            throw new TimeoutException($"{ClientId}: {InflightCount} exchanges still open after {timeout.TotalSeconds} s: {Describe(OpenMessageIds())}");
         }
         finally
         {
@@ -171,10 +153,10 @@ internal sealed class CrashPublisher(string clientId, MqttVersion version, int q
         {
             await _window.WaitAsync(cancellationToken);
             var message = Track(Topic, payload: null, retain: false, numbered: true);
-            await _socket!.SendAsync(Encode(message, dup: false), cancellationToken);
+            await Socket!.SendAsync(Encode(message, dup: false), cancellationToken);
             if (!await AwaitAcknowledgementAsync(message, cancellationToken))
             {
-                throw new InvalidOperationException($"{clientId}: {message.Id} was refused.");
+                throw new InvalidOperationException($"{ClientId}: {message.Id} was refused.");
             }
         }
     }
@@ -184,10 +166,10 @@ internal sealed class CrashPublisher(string clientId, MqttVersion version, int q
     {
         await _window.WaitAsync(cancellationToken);
         var message = Track(topic, Encoding.UTF8.GetBytes(payload), retain: true, numbered: false);
-        await _socket!.SendAsync(Encode(message, dup: false), cancellationToken);
+        await Socket!.SendAsync(Encode(message, dup: false), cancellationToken);
         if (!await AwaitAcknowledgementAsync(message, cancellationToken))
         {
-            throw new InvalidOperationException($"{clientId}: the retained message on {topic} was refused.");
+            throw new InvalidOperationException($"{ClientId}: the retained message on {topic} was refused.");
         }
     }
 
@@ -200,17 +182,7 @@ internal sealed class CrashPublisher(string clientId, MqttVersion version, int q
                 ? $"{messageId}: QoS {qos}, packet id {m.PacketId}, sent in epoch {m.SentInEpoch}, re-sent in [{string.Join(",", m.ResentInEpochs)}], " +
                   $"{(m.AcknowledgedInEpoch is { } a ? $"{(qos == 1 ? "PUBACK" : "PUBREC")} in epoch {a}" : "never acknowledged")}" +
                   $"{(qos == 2 ? m.CompletedInEpoch is { } c ? $", PUBCOMP in epoch {c}" : ", no PUBCOMP" : "")}"
-                : $"{messageId}: unknown to {clientId}";
-        }
-    }
-
-    public async Task CloseAsync()
-    {
-        if (_socket is { } socket)
-        {
-            await socket.DisposeAsync();
-            await _reader.WaitAsync(TimeSpan.FromSeconds(10));
-            _socket = null;
+                : $"{messageId}: unknown to {ClientId}";
         }
     }
 
@@ -222,7 +194,7 @@ internal sealed class CrashPublisher(string clientId, MqttVersion version, int q
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"{clientId}: no acknowledgement for {message.Id} (packet id {message.PacketId}) within 30 s.");
+            throw new TimeoutException($"{ClientId}: no acknowledgement for {message.Id} (packet id {message.PacketId}) within 30 s.");
         }
     }
 
@@ -240,9 +212,9 @@ internal sealed class CrashPublisher(string clientId, MqttVersion version, int q
     {
         lock (_gate)
         {
-            var id = numbered ? $"{clientId}/{++_sequence}" : $"{clientId}:{topic}";
+            var id = numbered ? $"{ClientId}/{++_sequence}" : $"{ClientId}:{topic}";
             var packetId = NextPacketId();
-            var message = new Outgoing(id, topic, payload ?? Encoding.UTF8.GetBytes(id), retain, numbered, packetId, ++_order, _epoch);
+            var message = new Outgoing(id, topic, payload ?? Encoding.UTF8.GetBytes(id), retain, numbered, packetId, ++_order, Epoch);
             _inflight.Add(packetId, message);
             if (numbered)
             {
@@ -267,9 +239,9 @@ internal sealed class CrashPublisher(string clientId, MqttVersion version, int q
     }
 
     private byte[] Encode(Outgoing message, bool dup) =>
-        MqttWire.EncodePublish(version, message.Topic, message.Payload, qos, message.Retain, dup, message.PacketId);
+        MqttWire.EncodePublish(Version, message.Topic, message.Payload, qos, message.Retain, dup, message.PacketId);
 
-    private async Task ReadLoopAsync(MqttSocket socket)
+    protected override async Task ReadLoopAsync(MqttSocket socket)
     {
         try
         {
@@ -352,7 +324,7 @@ internal sealed class CrashPublisher(string clientId, MqttVersion version, int q
 
             if (qos == 2 && message.Released)
             {
-                message.CompletedInEpoch = _epoch;
+                message.CompletedInEpoch = Epoch;
             }
         }
 
@@ -362,7 +334,7 @@ internal sealed class CrashPublisher(string clientId, MqttVersion version, int q
 
     private void Acknowledge(Outgoing message)
     {
-        message.AcknowledgedInEpoch = _epoch;
+        message.AcknowledgedInEpoch = Epoch;
         if (message.Numbered)
         {
             _acknowledged.Add(message.Id);

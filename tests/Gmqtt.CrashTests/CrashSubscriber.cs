@@ -9,7 +9,7 @@ namespace Gmqtt.CrashTests;
 /// (method B of [MQTT-4.3.3-2], receiver side). Everything handed to the application is counted per message, with
 /// its history, so that a test can say which message was lost or duplicated and how it travelled.
 /// </summary>
-internal sealed class CrashSubscriber(string clientId, MqttVersion version, int subscriptionQoS, Func<string, int> publishQoSOfTopic)
+internal sealed class CrashSubscriber(string clientId, MqttVersion version, int subscriptionQoS, Func<string, int> publishQoSOfTopic) : CrashClient(clientId, version)
 {
     private readonly Lock _gate = new();
     private readonly HashSet<ushort> _inboundQoS2 = [];
@@ -18,15 +18,8 @@ internal sealed class CrashSubscriber(string clientId, MqttVersion version, int 
     private readonly List<string> _violations = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource<MqttFrame>? _subAck;
-    private MqttSocket? _socket;
-    private Task _reader = Task.CompletedTask;
-    private int _epoch;
-
-    public string ClientId => clientId;
 
     public int SubscriptionQoS => subscriptionQoS;
-
-    public MqttVersion Version => version;
 
     /// <summary>
     /// While set, PUBLISH packets are handled (delivered, QoS 2 identifiers recorded) but not answered, as by a client
@@ -49,41 +42,21 @@ internal sealed class CrashSubscriber(string clientId, MqttVersion version, int 
         }
     }
 
-    public async Task<bool> ConnectAsync(int port, bool cleanStart, int epoch, CancellationToken cancellationToken)
-    {
-        await CloseAsync();
-        var (socket, present) = await MqttSocket.ConnectAsync(port, version, clientId, cleanStart, sessionExpiry: 3600, cancellationToken);
-        _socket = socket;
-        _epoch = epoch;
-        _reader = ReadLoopAsync(socket);
-        return present;
-    }
-
     /// <summary>Subscribes and returns the granted code.</summary>
     public async Task<byte> SubscribeAsync(string filter, CancellationToken cancellationToken)
     {
         _subAck = new TaskCompletionSource<MqttFrame>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _socket!.SendAsync(MqttWire.EncodeSubscribe(version, 1, filter, subscriptionQoS), cancellationToken);
-        var (_, codes) = MqttWire.DecodeSubAck(await _subAck.Task.WaitAsync(cancellationToken), version);
+        await Socket!.SendAsync(MqttWire.EncodeSubscribe(Version, 1, filter, subscriptionQoS), cancellationToken);
+        var (_, codes) = MqttWire.DecodeSubAck(await _subAck.Task.WaitAsync(cancellationToken), Version);
         return codes.Single();
     }
 
     /// <summary>Sends DISCONNECT (normal: the session stays) and waits for the broker to close the connection.</summary>
     public async Task DisconnectAsync(CancellationToken cancellationToken)
     {
-        await _socket!.SendAsync(MqttWire.EncodeDisconnect(), cancellationToken);
-        await _reader.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken); // The broker closes the connection after DISCONNECT.
+        await Socket!.SendAsync(MqttWire.EncodeDisconnect(), cancellationToken);
+        await Reader.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken); // The broker closes the connection after DISCONNECT.
         await CloseAsync();
-    }
-
-    public async Task CloseAsync()
-    {
-        if (_socket is { } socket)
-        {
-            await socket.DisposeAsync();
-            await _reader.WaitAsync(TimeSpan.FromSeconds(10));
-            _socket = null;
-        }
     }
 
     /// <summary>Waits until every message of <paramref name="expected"/> has been handed to the application; returns those still missing at the deadline.</summary>
@@ -139,7 +112,7 @@ internal sealed class CrashSubscriber(string clientId, MqttVersion version, int 
         }
     }
 
-    private async Task ReadLoopAsync(MqttSocket socket)
+    protected override async Task ReadLoopAsync(MqttSocket socket)
     {
         try
         {
@@ -148,7 +121,7 @@ internal sealed class CrashSubscriber(string clientId, MqttVersion version, int 
                 switch (frame.Type)
                 {
                     case MqttWire.Publish:
-                        if (OnPublish(MqttWire.DecodePublish(frame, version)) is { } answer && !HoldAcknowledgements)
+                        if (OnPublish(MqttWire.DecodePublish(frame, Version)) is { } answer && !HoldAcknowledgements)
                         {
                             await socket.SendAsync(answer);
                         }
@@ -190,7 +163,7 @@ internal sealed class CrashSubscriber(string clientId, MqttVersion version, int 
         {
             if (publish.QoS != expectedQoS)
             {
-                _violations.Add($"{id} arrived at QoS {publish.QoS}, expected {expectedQoS} (epoch {_epoch}, packet id {publish.PacketId})");
+                _violations.Add($"{id} arrived at QoS {publish.QoS}, expected {expectedQoS} (epoch {Epoch}, packet id {publish.PacketId})");
             }
 
             var duplicate = false;
@@ -200,7 +173,7 @@ internal sealed class CrashSubscriber(string clientId, MqttVersion version, int 
             }
             else if (publish.QoS == 1 && _inboundQoS2.Contains(publish.PacketId))
             {
-                _violations.Add($"{id} arrived at QoS 1 with packet id {publish.PacketId}, still in use by a QoS 2 message awaiting PUBREL (epoch {_epoch})");
+                _violations.Add($"{id} arrived at QoS 1 with packet id {publish.PacketId}, still in use by a QoS 2 message awaiting PUBREL (epoch {Epoch})");
             }
 
             if (!_history.TryGetValue(id, out var events))
@@ -209,7 +182,7 @@ internal sealed class CrashSubscriber(string clientId, MqttVersion version, int 
             }
 
             events.Add(
-                $"epoch {_epoch}: QoS {publish.QoS} packet id {publish.PacketId}{(publish.Dup ? " DUP" : "")}{(duplicate ? " (pending id: not delivered again)" : "")}");
+                $"epoch {Epoch}: QoS {publish.QoS} packet id {publish.PacketId}{(publish.Dup ? " DUP" : "")}{(duplicate ? " (pending id: not delivered again)" : "")}");
             if (duplicate)
             {
                 DuplicatesSuppressed++;

@@ -36,12 +36,7 @@ public sealed class KillRecoveryTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var client in _publishers)
-        {
-            await client.CloseAsync();
-        }
-
-        foreach (var client in _subscribers)
+        foreach (var client in _publishers.Concat<CrashClient>(_subscribers))
         {
             await client.CloseAsync();
         }

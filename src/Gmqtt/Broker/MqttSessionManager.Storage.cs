@@ -39,6 +39,7 @@ internal sealed partial class MqttSessionManager
                 {
                     message = MqttStoreWriter.Restored(entry.Message, timeProvider) ?? entry.Message.Message;
                     message.StoreId = entry.Message.Id;
+                    message.Stored = entry.Message;
                     bodies.Add(entry.Message.Id, message);
                 }
 

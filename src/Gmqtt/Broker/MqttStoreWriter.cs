@@ -119,9 +119,8 @@ internal sealed partial class MqttStoreWriter
         {
             if (message.StoreReferences++ == 0)
             {
-                // Encoded here, on the publishing thread: the writer, which every commit waits for, only copies bytes.
                 message.StoreId = Interlocked.Increment(ref _lastMessageId);
-                message.Stored = new MqttStoredMessage(message.StoreId, message, message.ExpiresAt) { Encoded = MqttMessageCodec.Encode(message) };
+                message.Stored = Stored(message, message.StoreId);
                 Add(new MqttStoreChange.MessageSaved(message.Stored));
             }
         }
@@ -167,7 +166,12 @@ internal sealed partial class MqttStoreWriter
     }
 
     /// <summary>A message as a store sees it, with its expiry as an absolute time.</summary>
-    public static MqttStoredMessage Stored(MqttApplicationMessage message, long id) => new(id, message, message.ExpiresAt);
+    /// <remarks>
+    /// Encoded here, on the thread that changed it (a publisher's, the API's): the writer, which every commit waits
+    /// for, only copies the bytes.
+    /// </remarks>
+    public static MqttStoredMessage Stored(MqttApplicationMessage message, long id) =>
+        new(id, message, message.ExpiresAt) { Encoded = MqttMessageCodec.Encode(message) };
 
     /// <summary>A stored message as the broker holds it, with its absolute expiry; null once it has expired.</summary>
     public static MqttApplicationMessage? Restored(MqttStoredMessage stored, TimeProvider time)
@@ -178,7 +182,7 @@ internal sealed partial class MqttStoreWriter
     }
 
     private static MqttStoredOutboxEntry Stored(OutboundMessage entry) =>
-        new(entry.Sequence, entry.Message.Stored ?? Stored(entry.Message, entry.Message.StoreId), entry.QoS, entry.Retain, entry.SubscriptionIds, entry.PacketId, entry.Released);
+        new(entry.Sequence, entry.Message.Stored!, entry.QoS, entry.Retain, entry.SubscriptionIds, entry.PacketId, entry.Released);
 
     private async Task RunAsync()
     {
