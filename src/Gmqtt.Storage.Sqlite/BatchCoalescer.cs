@@ -1,16 +1,17 @@
 namespace Gmqtt.Storage.Sqlite;
 
 /// <summary>
-/// Finds the changes of one commit that cancel out, so that they are never written: an outbox entry saved and removed
-/// in the same batch (a QoS 1 message delivered and acknowledged before its commit — the common case when subscribers
-/// keep up), and a message body saved and removed in it. The state after the batch is the same either way; the log
-/// only loses records nobody could ever load. A removal is kept when what it removes was already on disk.
+/// Finds the changes of one commit that are never worth writing: an outbox entry or message body saved and removed in
+/// the same batch (a QoS 1 message delivered and acknowledged before its commit — the common case when subscribers
+/// keep up), and a save that a later save of the same entry in the batch replaces (an entry queued, then sent with its
+/// packet identifier). Every save is a whole record, so the state after the batch is the same either way; the log only
+/// loses records nobody could ever load. A removal is kept when what it removes was already on disk.
 /// </summary>
 internal sealed class BatchCoalescer
 {
-    private readonly Dictionary<long, List<int>> _entries = [];
-    private readonly Dictionary<long, List<int>> _messages = [];
-    private readonly Stack<List<int>> _spare = new();
+    // The index of the one save of each entry or message body in this batch that is still to be written.
+    private readonly Dictionary<long, int> _entries = [];
+    private readonly Dictionary<long, int> _messages = [];
     private bool[] _cancelled = new bool[1024];
 
     /// <summary>One flag per change; valid until the next call. <paramref name="onDisk"/> is the state before the batch.</summary>
@@ -40,53 +41,37 @@ internal sealed class BatchCoalescer
                     break;
                 case MqttStoreChange.SessionRemoved:
                     // Removes entries by session, not by sequence: keep every save before it as it is (rare).
-                    Forget(_entries);
-                    Forget(_messages);
+                    _entries.Clear();
+                    _messages.Clear();
                     break;
             }
         }
 
-        Forget(_entries);
-        Forget(_messages);
+        _entries.Clear();
+        _messages.Clear();
         return _cancelled;
     }
 
-    private void Saved(Dictionary<long, List<int>> saves, long key, int index)
+    /// <summary>A save replaces the earlier save of the same key in this batch.</summary>
+    private void Saved(Dictionary<long, int> saves, long key, int index)
     {
-        if (!saves.TryGetValue(key, out var indices))
+        if (saves.TryGetValue(key, out var earlier))
         {
-            saves[key] = indices = _spare.Count > 0 ? _spare.Pop() : [];
+            _cancelled[earlier] = true;
         }
 
-        indices.Add(index);
+        saves[key] = index;
     }
 
-    /// <summary>Cancels the saves of <paramref name="key"/> in this batch; true when there were any.</summary>
-    private bool Removed(Dictionary<long, List<int>> saves, long key)
+    /// <summary>Cancels the save of <paramref name="key"/> in this batch; true when there was one.</summary>
+    private bool Removed(Dictionary<long, int> saves, long key)
     {
-        if (!saves.Remove(key, out var indices))
+        if (!saves.Remove(key, out var index))
         {
             return false;
         }
 
-        foreach (var index in indices)
-        {
-            _cancelled[index] = true;
-        }
-
-        indices.Clear();
-        _spare.Push(indices);
+        _cancelled[index] = true;
         return true;
-    }
-
-    private void Forget(Dictionary<long, List<int>> saves)
-    {
-        foreach (var indices in saves.Values)
-        {
-            indices.Clear();
-            _spare.Push(indices);
-        }
-
-        saves.Clear();
     }
 }

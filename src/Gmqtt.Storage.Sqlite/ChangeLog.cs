@@ -11,8 +11,62 @@ namespace Gmqtt.Storage.Sqlite;
 /// PUBLISH packet the codec writes). One commit of the broker is one log row, so a group commit of thousands of changes
 /// is one insert.
 /// </summary>
-internal static class ChangeLog
+/// <remarks>
+/// Outbox entries, the most frequent records, are kept short: an entry names its session by a number that the log
+/// defines once (a <c>ClientNumber</c> record before its first use), and a removal names only the entry's sequence,
+/// which is unique over all sessions. The numbers belong to one log: a compaction starts a new table, and loading
+/// rebuilds it from the definitions it reads.
+/// </remarks>
+internal sealed class ChangeLog
 {
+    // Writing: the number of each client id defined in the log, and those defined by the commit being written.
+    private Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
+    private readonly List<string> _defining = [];
+
+    // Reading: the client id of each number, as the definitions come.
+    private readonly List<string> _clientIds = [];
+
+    /// <summary>The records written since the last <see cref="Committed"/> are in the database: their definitions count.</summary>
+    public void Committed() => _defining.Clear();
+
+    /// <summary>The records written since the last <see cref="Committed"/> were not stored: forget what they defined.</summary>
+    public void Abandoned()
+    {
+        foreach (var clientId in _defining)
+        {
+            _numbers.Remove(clientId);
+        }
+
+        _defining.Clear();
+    }
+
+    /// <summary>Starts a new log (a compaction): numbers are defined afresh. Returns the old table for <see cref="Restore"/>.</summary>
+    public Dictionary<string, int> StartNew()
+    {
+        var old = _numbers;
+        _numbers = new(StringComparer.Ordinal);
+        _defining.Clear();
+        return old;
+    }
+
+    /// <summary>The new log was not stored (a failed compaction): the old one and its numbers stand.</summary>
+    public void Restore(Dictionary<string, int> numbers)
+    {
+        _numbers = numbers;
+        _defining.Clear();
+    }
+
+    /// <summary>After loading: later records use the numbers the log already defines.</summary>
+    public void ContinueAfterRead()
+    {
+        _numbers = new(StringComparer.Ordinal);
+        for (var i = 0; i < _clientIds.Count; i++)
+        {
+            _numbers[_clientIds[i]] = i;
+        }
+
+        _clientIds.Clear();
+    }
     private enum Kind : byte
     {
         SessionSaved = 1,
@@ -28,9 +82,14 @@ internal static class ChangeLog
         RetainedRemoved,
         RetainedStreamSaved,
         RetainedStreamRemoved,
+
+        // Schema 2: short outbox records. OutboxEntrySaved and OutboxEntryRemoved above are still read.
+        ClientNumber,
+        NumberedEntrySaved,
+        SequenceRemoved,
     }
 
-    public static void Write(ArrayBufferWriter<byte> output, MqttStoreChange change)
+    public void Write(ArrayBufferWriter<byte> output, MqttStoreChange change)
     {
         var w = new Writer(output);
         switch (change)
@@ -77,9 +136,10 @@ internal static class ChangeLog
                 w.Long(messageId);
                 break;
             case MqttStoreChange.OutboxEntrySaved { ClientId: var clientId, Entry: var e }:
-                w.Kind(Kind.OutboxEntrySaved);
+                var number = Number(ref w, clientId);
+                w.Kind(Kind.NumberedEntrySaved);
                 w.Long(e.Sequence);
-                w.String(clientId);
+                w.UInt((uint)number);
                 w.Long(e.Message.Id);
                 w.Byte((byte)((int)e.QoS | (e.Retain ? 4 : 0) | (e.Released ? 8 : 0)));
                 w.UInt(e.PacketId);
@@ -90,10 +150,9 @@ internal static class ChangeLog
                 }
 
                 break;
-            case MqttStoreChange.OutboxEntryRemoved { ClientId: var clientId, Sequence: var sequence }:
-                w.Kind(Kind.OutboxEntryRemoved);
+            case MqttStoreChange.OutboxEntryRemoved { Sequence: var sequence }:
+                w.Kind(Kind.SequenceRemoved);
                 w.Long(sequence);
-                w.String(clientId);
                 break;
             case MqttStoreChange.InboundQoS2Changed { ClientId: var clientId, PacketId: var packetId, Pending: var pending }:
                 w.Kind(Kind.InboundQoS2Changed);
@@ -138,25 +197,69 @@ internal static class ChangeLog
         }
     }
 
+    /// <summary>The number of <paramref name="clientId"/> in this log, defined by a record written now if it has none.</summary>
+    private int Number(ref Writer w, string clientId)
+    {
+        if (_numbers.TryGetValue(clientId, out var number))
+        {
+            return number;
+        }
+
+        number = _numbers.Count;
+        _numbers[clientId] = number;
+        _defining.Add(clientId);
+        w.Kind(Kind.ClientNumber);
+        w.UInt((uint)number);
+        w.String(clientId);
+        return number;
+    }
+
     /// <summary>
-    /// Reads the records of one log row. An outbox entry refers to its message by id: <paramref name="messages"/>
-    /// resolves it (bodies are always logged before the entries that refer to them).
+    /// Reads the records of one log row, in the order of the log. An outbox entry refers to its message by id, which
+    /// <paramref name="messages"/> resolves (bodies are always logged before the entries that refer to them); a removal
+    /// by sequence finds its session through <paramref name="owners"/>.
     /// </summary>
-    public static IEnumerable<MqttStoreChange> Read(byte[] data, Func<long, MqttStoredMessage?> messages)
+    public IEnumerable<MqttStoreChange> Read(byte[] data, Func<long, MqttStoredMessage?> messages, Func<long, string?> owners)
     {
         var offset = 0;
         while (offset < data.Length)
         {
             var r = new Reader(data, offset);
-            yield return ReadOne(ref r, messages);
+            var change = ReadOne(ref r, messages, owners);
             offset = r.Offset;
+            if (change is not null)
+            {
+                yield return change;
+            }
         }
     }
 
-    private static MqttStoreChange ReadOne(ref Reader r, Func<long, MqttStoredMessage?> messages)
+    /// <summary>One record; null for a definition, which changes nothing stored.</summary>
+    private MqttStoreChange? ReadOne(ref Reader r, Func<long, MqttStoredMessage?> messages, Func<long, string?> owners)
     {
         switch ((Kind)r.Byte())
         {
+            case Kind.ClientNumber:
+                var defined = (int)r.UInt();
+                if (defined != _clientIds.Count)
+                {
+                    throw new InvalidDataException($"Client number {defined} is out of order in the log.");
+                }
+
+                _clientIds.Add(r.String());
+                return null;
+            case Kind.NumberedEntrySaved:
+                var numberedSequence = r.Long();
+                var clientNumber = (int)r.UInt();
+                if (clientNumber >= _clientIds.Count)
+                {
+                    throw new InvalidDataException($"Outbox entry {numberedSequence} names client number {clientNumber}, which the log does not define.");
+                }
+
+                return Entry(ref r, numberedSequence, _clientIds[clientNumber], messages);
+            case Kind.SequenceRemoved:
+                var removedSequence = r.Long();
+                return new MqttStoreChange.OutboxEntryRemoved(owners(removedSequence) ?? "", removedSequence);
             case Kind.SessionSaved:
                 var clientId = r.String();
                 var version = (MqttProtocolVersion)r.Byte();
@@ -192,20 +295,7 @@ internal static class ChangeLog
                 return new MqttStoreChange.MessageRemoved(r.Long());
             case Kind.OutboxEntrySaved:
                 var sequence = r.Long();
-                var owner = r.String();
-                var bodyId = r.Long();
-                var flags = r.Byte();
-                var packetId = (ushort)r.UInt();
-                var count = (int)r.UInt();
-                uint[]? subscriptionIds = count == 0 ? null : new uint[count];
-                for (var i = 0; i < count; i++)
-                {
-                    subscriptionIds![i] = r.UInt();
-                }
-
-                var body = messages(bodyId) ?? throw new InvalidDataException($"Outbox entry {sequence} refers to message {bodyId}, which is not in the log.");
-                return new MqttStoreChange.OutboxEntrySaved(owner, new MqttStoredOutboxEntry(
-                    sequence, body, (MqttQualityOfService)(flags & 3), (flags & 4) != 0, subscriptionIds, packetId, (flags & 8) != 0));
+                return Entry(ref r, sequence, r.String(), messages);
             case Kind.OutboxEntryRemoved:
                 var removed = r.Long();
                 return new MqttStoreChange.OutboxEntryRemoved(r.String(), removed);
@@ -233,6 +323,24 @@ internal static class ChangeLog
             case var kind:
                 throw new InvalidDataException($"Unknown log record kind {(byte)kind}.");
         }
+    }
+
+    /// <summary>The fields of an outbox entry after its sequence and owner.</summary>
+    private static MqttStoreChange.OutboxEntrySaved Entry(ref Reader r, long sequence, string owner, Func<long, MqttStoredMessage?> messages)
+    {
+        var bodyId = r.Long();
+        var flags = r.Byte();
+        var packetId = (ushort)r.UInt();
+        var count = (int)r.UInt();
+        uint[]? subscriptionIds = count == 0 ? null : new uint[count];
+        for (var i = 0; i < count; i++)
+        {
+            subscriptionIds![i] = r.UInt();
+        }
+
+        var body = messages(bodyId) ?? throw new InvalidDataException($"Outbox entry {sequence} refers to message {bodyId}, which is not in the log.");
+        return new MqttStoreChange.OutboxEntrySaved(owner, new MqttStoredOutboxEntry(
+            sequence, body, (MqttQualityOfService)(flags & 3), (flags & 4) != 0, subscriptionIds, packetId, (flags & 8) != 0));
     }
 
     private readonly ref struct Writer(ArrayBufferWriter<byte> output)

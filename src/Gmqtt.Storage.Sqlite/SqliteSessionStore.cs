@@ -20,7 +20,7 @@ namespace Gmqtt.Storage.Sqlite;
 public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorageProbe, IDisposable
 {
     /// <summary>The schema this version writes; a database of a newer one is refused.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private readonly SqliteStorageOptions _options;
     private readonly ILogger _logger;
@@ -28,8 +28,10 @@ public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorage
     private FileStream? _lock;
     private readonly StoredState _state = new();
     private readonly BatchCoalescer _coalescer = new();
+    private readonly ChangeLog _log = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private SqliteCommand? _append;
+    private WalCheckpointer? _checkpointer;
     private long _logBytes;
     private long _compactedBytes;
 
@@ -76,7 +78,7 @@ public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorage
         {
             if (!cancelled[i])
             {
-                ChangeLog.Write(_buffer, changes[i]);
+                _log.Write(_buffer, changes[i]);
             }
         }
 
@@ -85,13 +87,28 @@ public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorage
         if (_buffer.WrittenCount > 0)
         {
             append.Parameters[0].Value = _buffer.WrittenMemory.ToArray();
-            append.ExecuteNonQuery();
+            try
+            {
+                append.ExecuteNonQuery();
+            }
+            catch
+            {
+                _log.Abandoned(); // Not stored: the client numbers it defined are not in the log.
+                throw;
+            }
+
+            _log.Committed();
             _logBytes += _buffer.WrittenCount;
+            _checkpointer?.Committed(_buffer.WrittenCount);
         }
 
-        foreach (var change in changes)
+        // What cancelled out changes nothing stored either: only the rest is applied.
+        for (var i = 0; i < changes.Count; i++)
         {
-            _state.Apply(change);
+            if (!cancelled[i])
+            {
+                _state.Apply(changes[i]);
+            }
         }
 
         if (_logBytes > CompactionThreshold)
@@ -116,6 +133,8 @@ public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorage
     /// <summary>Closes the database and releases the file.</summary>
     public void Dispose()
     {
+        _checkpointer?.Dispose();
+        _checkpointer = null;
         _append?.Dispose();
         _append = null;
         _connection?.Dispose();
@@ -155,10 +174,9 @@ public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorage
             connection.Open();
             _connection = connection;
             Execute("PRAGMA journal_mode=WAL");
-            // WAL with NORMAL: a commit is in the log before it returns, so it survives the process; FULL also syncs
-            // the log to the disk on each commit, so it survives the machine (sqlite.org/pragma.html#pragma_synchronous).
-            Execute(_options.Durability == MqttStoreDurability.Fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+            Execute($"PRAGMA synchronous={Synchronous}");
             Execute("PRAGMA journal_size_limit=67108864"); // The log is truncated back to 64 MiB after a checkpoint.
+            Execute($"PRAGMA wal_autocheckpoint={WalCheckpointer.WriterCheckpointPages}");
             Migrate();
         }
         catch (SqliteException e)
@@ -177,6 +195,12 @@ public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorage
             LogPeriodic(_logger, FilePath, _options.CommitInterval.TotalSeconds);
         }
     }
+
+    /// <summary>
+    /// WAL with NORMAL: a commit is in the log before it returns, so it survives the process; FULL also syncs the log to
+    /// the disk on each commit, so it survives the machine (sqlite.org/pragma.html#pragma_synchronous).
+    /// </summary>
+    private string Synchronous => _options.Durability == MqttStoreDurability.Fsync ? "FULL" : "NORMAL";
 
     /// <summary>One process per file: a second broker over the same database would corrupt what the first one serves.</summary>
     private void AcquireLock()
@@ -223,6 +247,9 @@ public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorage
         [
             // The log: kind 0 holds one commit's changes, kind 1 a part of a compaction's state. Replayed in id order.
             "CREATE TABLE log(id INTEGER PRIMARY KEY, kind INTEGER NOT NULL, data BLOB NOT NULL);",
+            // 2: short outbox records (sessions by number, removals by sequence); the table is unchanged, and version 1
+            // records are still read. A version-1 broker refuses the file rather than misread it.
+            "",
         ];
         for (; version < SchemaVersion; version++)
         {
@@ -245,15 +272,18 @@ public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorage
             {
                 var data = reader.GetFieldValue<byte[]>(0);
                 _logBytes += data.Length;
-                foreach (var change in ChangeLog.Read(data, _state.Message))
+                foreach (var change in _log.Read(data, _state.Message, _state.EntryOwner))
                 {
                     _state.Apply(change);
                 }
             }
         }
 
+        _log.ContinueAfterRead();
+
         _append = Command("INSERT INTO log(kind, data) VALUES(0, $data)");
         _append.Parameters.Add(new SqliteParameter("$data", SqliteType.Blob));
+        _checkpointer = new WalCheckpointer(ConnectionString(SqliteOpenMode.ReadWrite), Synchronous, _logger);
         return _state.ToSnapshot();
     }
 
@@ -266,34 +296,44 @@ public sealed partial class SqliteSessionStore : IMqttSessionStore, IMqttStorage
     /// </summary>
     private void Compact()
     {
-        using var transaction = _connection!.BeginTransaction();
-        using (var clear = Command("DELETE FROM log"))
+        var numbers = _log.StartNew(); // The new log defines its own client numbers.
+        try
         {
-            clear.Transaction = transaction;
-            clear.ExecuteNonQuery();
-        }
-
-        using var insert = Command("INSERT INTO log(kind, data) VALUES(1, $data)");
-        insert.Transaction = transaction;
-        var data = insert.Parameters.Add(new SqliteParameter("$data", SqliteType.Blob));
-        long written = 0;
-        _buffer.ResetWrittenCount();
-        foreach (var change in _state.AsChanges())
-        {
-            ChangeLog.Write(_buffer, change);
-            if (_buffer.WrittenCount >= 1024 * 1024)
+            using var transaction = _connection!.BeginTransaction();
+            using (var clear = Command("DELETE FROM log"))
             {
-                written += Flush();
+                clear.Transaction = transaction;
+                clear.ExecuteNonQuery();
             }
+
+            using var insert = Command("INSERT INTO log(kind, data) VALUES(1, $data)");
+            insert.Transaction = transaction;
+            var data = insert.Parameters.Add(new SqliteParameter("$data", SqliteType.Blob));
+            long written = 0;
+            _buffer.ResetWrittenCount();
+            foreach (var change in _state.AsChanges())
+            {
+                _log.Write(_buffer, change);
+                if (_buffer.WrittenCount >= 1024 * 1024)
+                {
+                    written += Flush(insert, data);
+                }
+            }
+
+            written += Flush(insert, data);
+            transaction.Commit();
+            _log.Committed();
+            _compactedBytes = written;
+            _logBytes = written;
+            LogCompacted(_logger, FilePath, _state.Count, written);
+        }
+        catch
+        {
+            _log.Restore(numbers); // Rolled back: the old log and its numbers stand.
+            throw;
         }
 
-        written += Flush();
-        transaction.Commit();
-        _compactedBytes = written;
-        _logBytes = written;
-        LogCompacted(_logger, FilePath, _state.Count, written);
-
-        long Flush()
+        long Flush(SqliteCommand insert, SqliteParameter data)
         {
             var count = _buffer.WrittenCount;
             if (count > 0)

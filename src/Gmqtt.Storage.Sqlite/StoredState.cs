@@ -20,6 +20,9 @@ internal sealed class StoredState
     /// <summary>Whether the outbox entry <paramref name="sequence"/> is stored.</summary>
     public bool HasEntry(long sequence) => _outbox.ContainsKey(sequence);
 
+    /// <summary>The session of the outbox entry <paramref name="sequence"/>, when it is stored.</summary>
+    public string? EntryOwner(long sequence) => _outbox.TryGetValue(sequence, out var entry) ? entry.ClientId : null;
+
     /// <summary>Whether the message body <paramref name="id"/> is stored.</summary>
     public bool HasMessage(long id) => _messages.ContainsKey(id);
 

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Gmqtt.Protocol;
 using Gmqtt.Storage;
 using Microsoft.Extensions.Logging;
@@ -17,11 +16,27 @@ internal sealed partial class MqttStoreWriter
     /// <summary>Most changes in one commit: bounds a transaction's size and the latency of the acks behind it.</summary>
     internal const int MaxBatch = 8192;
 
-    private readonly Channel<StoreWork> _work = Channel.CreateUnbounded<StoreWork>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>Most times the writer, woken from idle, lets other threads run so that their changes join the batch.</summary>
+    private const int MaxYields = 4;
+
+    /// <summary>Longest a change nobody waits for stays queued while nothing else is committed.</summary>
+    private static readonly TimeSpan LazyDelay = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Most changes nobody waits for that are queued before the writer commits them anyway.</summary>
+    private const int LazyBound = 1024;
+
+    // The queue: producers append under the gate, the writer takes the whole list at once (and hands back an empty one).
+    private readonly object _gate = new();
+    private List<StoreWork> _queued = [];
+    private List<StoreWork> _taken = [];
+    private bool _writerWaiting;
+    private bool _awaited;
+    private bool _stopping;
     private readonly IMqttSessionStore _store;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private Task? _loop;
+    private Thread? _thread;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastSequence;
     private long _lastMessageId;
 
@@ -44,16 +59,24 @@ internal sealed partial class MqttStoreWriter
     {
         _lastSequence = lastSequence;
         _lastMessageId = lastMessageId;
-        _loop = Task.Run(RunAsync);
+        // A thread of its own, not the thread pool: every acknowledgement waits for this loop, and a thread-pool item
+        // would queue behind the read and write loops on every wake-up; a producer wakes this thread directly.
+        _thread = new Thread(Run) { IsBackground = true, Name = "Gmqtt store writer" };
+        _thread.Start();
     }
 
     /// <summary>Commits what is queued and stops; later changes are not written.</summary>
     public async Task StopAsync()
     {
-        _work.Writer.TryComplete();
-        if (_loop is not null)
+        lock (_gate)
         {
-            await _loop.ConfigureAwait(false);
+            _stopping = true;
+            Monitor.Pulse(_gate);
+        }
+
+        if (_thread is not null)
+        {
+            await _stopped.Task.ConfigureAwait(false);
         }
     }
 
@@ -72,7 +95,7 @@ internal sealed partial class MqttStoreWriter
             return;
         }
 
-        _work.Writer.TryWrite(new StoreWork(change, null, null));
+        Queue(new StoreWork(change, null, null), IsAwaited(change));
     }
 
     /// <summary>
@@ -91,7 +114,13 @@ internal sealed partial class MqttStoreWriter
         t_unitWriter = null;
         if (t_unit is { Count: > 0 } unit)
         {
-            _work.Writer.TryWrite(new StoreWork(null, null, [.. unit]));
+            var awaited = false;
+            foreach (var change in unit)
+            {
+                awaited |= IsAwaited(change);
+            }
+
+            Queue(new StoreWork(null, null, [.. unit]), awaited);
             unit.Clear();
         }
     }
@@ -99,9 +128,97 @@ internal sealed partial class MqttStoreWriter
     /// <summary>Runs <paramref name="callback"/> (with whether the commit succeeded) once every change queued before it is committed.</summary>
     public void AfterCommit(Action<bool> callback)
     {
-        if (!_work.Writer.TryWrite(new StoreWork(null, callback, null)))
+        if (!Queue(new StoreWork(null, callback, null), awaited: true))
         {
             callback(false); // Stopped: nothing more is committed.
+        }
+    }
+
+    /// <summary>Whether something waits for this change's commit before it is sent: a QoS 2 entry, a new retained stream.</summary>
+    private static bool IsAwaited(MqttStoreChange change) =>
+        change is MqttStoreChange.OutboxEntrySaved { Live: not null } or MqttStoreChange.RetainedStreamSaved { Live: not null };
+
+    /// <summary>
+    /// Appends to the queue; false once stopping. Only what is <paramref name="awaited"/> — an acknowledgement's
+    /// callback, an entry held until its commit — wakes the writer. The rest (a subscriber's PUBACK removing its entry,
+    /// a packet identifier of a QoS 1 delivery) may be committed lazily: it joins the next awaited commit, or waits about
+    /// <see cref="LazyDelay"/> (the idle writer looks that often) or for <see cref="LazyBound"/> changes. So the acknowledgements of subscribers do not
+    /// split the commits that publishers wait for.
+    /// </summary>
+    private bool Queue(StoreWork work, bool awaited)
+    {
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                return false;
+            }
+
+            _queued.Add(work);
+            // Write-behind (Periodic) has no acknowledgement to wait for: every change starts the interval.
+            _awaited |= awaited || _queued.Count >= LazyBound || !AcknowledgeAfterCommit;
+            if (_awaited && _writerWaiting)
+            {
+                _writerWaiting = false;
+                Monitor.Pulse(_gate);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Waits for awaited work (or lazy work that waited long enough) and takes all of it; false once stopping with
+    /// nothing left. Woken from idle, the writer first yields while more keeps arriving: the read loops that were
+    /// already running finish their packets into this batch, so a commit's fixed cost is shared by more messages
+    /// without a timer delaying any of them.
+    /// </summary>
+    private bool Take()
+    {
+        var woken = false;
+        lock (_gate)
+        {
+            while (!_awaited)
+            {
+                if (_stopping)
+                {
+                    if (_queued.Count == 0)
+                    {
+                        return false;
+                    }
+
+                    break;
+                }
+
+                _writerWaiting = true;
+                var pulsed = Monitor.Wait(_gate, LazyDelay);
+                _writerWaiting = false;
+                woken = true;
+                if (!pulsed && _queued.Count > 0)
+                {
+                    break; // Only lazy work, and it has waited long enough.
+                }
+            }
+
+            _awaited = false;
+        }
+
+        for (int i = 0, seen = 0; woken && i < MaxYields; i++)
+        {
+            var queued = Volatile.Read(ref _queued).Count; // a hint only: taken under the gate below
+            if (queued == seen)
+            {
+                break; // nothing more since the last look
+            }
+
+            seen = queued;
+            Thread.Yield();
+        }
+
+        lock (_gate)
+        {
+            (_queued, _taken) = (_taken, _queued);
+            return true;
         }
     }
 
@@ -184,65 +301,90 @@ internal sealed partial class MqttStoreWriter
     private static MqttStoredOutboxEntry Stored(OutboundMessage entry) =>
         new(entry.Sequence, entry.Message.Stored!, entry.QoS, entry.Retain, entry.SubscriptionIds, entry.PacketId, entry.Released);
 
-    private async Task RunAsync()
+    private void Run()
     {
-        var batch = new List<MqttStoreChange>();
-        var callbacks = new List<Action<bool>>();
-        var reader = _work.Reader;
-        var periodic = !AcknowledgeAfterCommit && _store.CommitInterval > TimeSpan.Zero;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            if (periodic && !reader.Completion.IsCompleted)
+            var batch = new List<MqttStoreChange>();
+            var callbacks = new List<Action<bool>>();
+            var periodic = !AcknowledgeAfterCommit && _store.CommitInterval > TimeSpan.Zero;
+            while (Take())
             {
-                // Write-behind: gather an interval's changes into one commit.
-                await Task.Delay(_store.CommitInterval, _time).ConfigureAwait(false);
-            }
+                if (periodic && !Volatile.Read(ref _stopping))
+                {
+                    // Write-behind: gather an interval's changes into one commit.
+                    Task.Delay(_store.CommitInterval, _time).GetAwaiter().GetResult();
+                    lock (_gate)
+                    {
+                        _taken.AddRange(_queued);
+                        _queued.Clear();
+                    }
+                }
 
-            while (batch.Count < MaxBatch && reader.TryRead(out var work))
-            {
-                if (work.Change is { } change)
+                // Everything taken, in batches of at most MaxBatch changes (a unit is never split).
+                foreach (var work in _taken)
                 {
-                    batch.Add(change);
-                }
-                else if (work.Unit is { } unit)
-                {
-                    batch.AddRange(unit);
-                }
-                else
-                {
-                    callbacks.Add(work.Callback!);
-                }
-            }
+                    if (batch.Count >= MaxBatch)
+                    {
+                        Commit(batch, callbacks);
+                    }
 
-            var committed = await CommitAsync(batch).ConfigureAwait(false);
-            // Acknowledgements first (a SUBACK before the retained messages of its subscription), then what waited to be sent.
-            foreach (var callback in callbacks)
-            {
-                callback(committed);
-            }
-
-            foreach (var change in batch)
-            {
-                if (change is MqttStoreChange.OutboxEntrySaved { Live: { } entry, LiveOutbox: { } outbox })
-                {
-                    outbox.CommitCompleted(entry);
+                    if (work.Change is { } change)
+                    {
+                        batch.Add(change);
+                    }
+                    else if (work.Unit is { } unit)
+                    {
+                        batch.AddRange(unit);
+                    }
+                    else
+                    {
+                        callbacks.Add(work.Callback!);
+                    }
                 }
-                else if (change is MqttStoreChange.RetainedStreamSaved { Live: { } stream, LiveOutbox: { } streamOutbox })
-                {
-                    streamOutbox.CommitCompleted(stream);
-                }
-            }
 
-            batch.Clear();
-            callbacks.Clear();
+                _taken.Clear();
+                Commit(batch, callbacks);
+            }
+        }
+        finally
+        {
+            _stopped.TrySetResult();
         }
     }
 
-    private async Task<bool> CommitAsync(List<MqttStoreChange> batch)
+    private void Commit(List<MqttStoreChange> batch, List<Action<bool>> callbacks)
+    {
+        var commit = CommitAsync(batch);
+        var committed = commit.IsCompleted ? commit.Result : commit.AsTask().GetAwaiter().GetResult();
+        // Acknowledgements first (a SUBACK before the retained messages of its subscription), then what waited to be sent.
+        foreach (var callback in callbacks)
+        {
+            callback(committed);
+        }
+
+        foreach (var change in batch)
+        {
+            if (change is MqttStoreChange.OutboxEntrySaved { Live: { } entry, LiveOutbox: { } outbox })
+            {
+                outbox.CommitCompleted(entry);
+            }
+            else if (change is MqttStoreChange.RetainedStreamSaved { Live: { } stream, LiveOutbox: { } streamOutbox })
+            {
+                streamOutbox.CommitCompleted(stream);
+            }
+        }
+
+        batch.Clear();
+        callbacks.Clear();
+    }
+
+    private async ValueTask<bool> CommitAsync(List<MqttStoreChange> batch)
     {
         if (batch.Count == 0)
         {
-            return true; // Callbacks alone: what they wait for was in earlier batches, which were committed.
+            // Callbacks alone: what they wait for was in earlier batches, and they get what the last of those got.
+            return LastFailure is null;
         }
 
         try

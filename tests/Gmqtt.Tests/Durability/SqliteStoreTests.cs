@@ -1,3 +1,4 @@
+using System.Text;
 using Gmqtt.Storage;
 using Gmqtt.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -69,6 +70,37 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal(3, Assert.Single(stored.Outbox).Sequence); // 1 never written, 2 written and removed, 3 kept
     }
 
+    [Fact]
+    public async Task A_save_that_a_later_save_of_the_same_entry_in_one_commit_replaces_is_not_written()
+    {
+        using var store = Store();
+        await store.LoadAsync(CancellationToken.None);
+        MqttStoredMessage Body(long id) => new(id, new MqttApplicationMessage { Topic = "t", Payload = "x"u8.ToArray(), QoS = Protocol.MqttQualityOfService.AtLeastOnce }, null);
+        MqttStoreChange.OutboxEntrySaved Entry(long sequence, ushort packetId) => new("c", new MqttStoredOutboxEntry(sequence, Body(sequence), Protocol.MqttQualityOfService.AtLeastOnce, false, null, packetId, false));
+        await store.CommitAsync([new MqttStoreChange.SessionSaved(new MqttStoredSession { ClientId = "c", ExpiryInterval = 60 })], CancellationToken.None);
+        await store.CommitAsync([new MqttStoreChange.MessageSaved(Body(9)), Entry(9, 0)], CancellationToken.None); // the log numbers "c" here
+
+        // Queued, then sent with packet identifier 7 before the commit: one record, the last.
+        await store.CommitAsync([new MqttStoreChange.MessageSaved(Body(1)), Entry(1, 0), Entry(1, 7)], CancellationToken.None);
+        var replaced = LastRowBytes();
+        await store.CommitAsync([new MqttStoreChange.MessageSaved(Body(2)), Entry(2, 7)], CancellationToken.None);
+        Assert.Equal(LastRowBytes(), replaced);
+        store.Dispose();
+
+        using var reopened = Store();
+        var stored = Assert.Single((await reopened.LoadAsync(CancellationToken.None)).Sessions);
+        Assert.Equal([(1L, (ushort)7), (2L, (ushort)7), (9L, (ushort)0)], stored.Outbox.Select(e => (e.Sequence, e.PacketId)).Order());
+    }
+
+    private long LastRowBytes()
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT length(data) FROM log ORDER BY id DESC LIMIT 1";
+        return (long)command.ExecuteScalar()!;
+    }
+
     private long LogRows()
     {
         using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
@@ -126,6 +158,94 @@ public sealed class SqliteStoreTests : IDisposable
         using var newer = Store();
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => newer.LoadAsync(CancellationToken.None).AsTask());
         Assert.Contains("schema version 99", refused.Message);
+    }
+
+    [Fact]
+    public async Task A_version_1_file_with_its_long_outbox_records_is_read_and_migrated()
+    {
+        // A log row as schema 1 wrote it: outbox records name their session by client id, removals too.
+        var row = new List<byte>();
+        void Varint(long value)
+        {
+            for (; value >= 0x80; value >>= 7)
+            {
+                row.Add((byte)(value | 0x80));
+            }
+
+            row.Add((byte)value);
+        }
+
+        void Text(string value)
+        {
+            Varint(Encoding.UTF8.GetByteCount(value));
+            row.AddRange(Encoding.UTF8.GetBytes(value));
+        }
+
+        void Body(long id, string payload)
+        {
+            row.Add(5); // MessageSaved: id, no expiry, the codec's bytes
+            Varint(id);
+            Varint(0);
+            row.AddRange(MqttMessageCodec.Encode(new MqttApplicationMessage { Topic = "t", Payload = Encoding.UTF8.GetBytes(payload), QoS = Protocol.MqttQualityOfService.AtLeastOnce }));
+        }
+
+        void Entry(long sequence, long id, ushort packetId)
+        {
+            row.Add(7); // OutboxEntrySaved: sequence, client id, message id, flags (QoS 1), packet id, no subscription ids
+            Varint(sequence);
+            Text("c");
+            Varint(id);
+            row.Add(1);
+            Varint(packetId);
+            Varint(0);
+        }
+
+        row.Add(1); // SessionSaved: client id, version, expiry 60 s, no deadline, no will, no will delay, no will time
+        Text("c");
+        row.Add((byte)Protocol.MqttProtocolVersion.V311);
+        Varint(60);
+        Varint(0);
+        row.Add(0);
+        Varint(0);
+        Varint(0);
+        Body(1, "kept");
+        Entry(1, 1, 5);
+        Body(2, "acknowledged");
+        Entry(2, 2, 6);
+        row.Add(8); // OutboxEntryRemoved: sequence, client id
+        Varint(2);
+        Text("c");
+        row.Add(6); // MessageRemoved
+        Varint(2);
+
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE log(id INTEGER PRIMARY KEY, kind INTEGER NOT NULL, data BLOB NOT NULL); PRAGMA user_version = 1; INSERT INTO log(kind, data) VALUES(0, $data);";
+            command.Parameters.AddWithValue("$data", row.ToArray());
+            command.ExecuteNonQuery();
+        }
+
+        using (var store = Store())
+        {
+            var session = Assert.Single((await store.LoadAsync(CancellationToken.None)).Sessions);
+            var entry = Assert.Single(session.Outbox);
+            Assert.Equal((1L, (ushort)5, "kept"), (entry.Sequence, entry.PacketId, Encoding.UTF8.GetString(entry.Message.Message.Payload.Span)));
+
+            // Schema 2 records after schema 1 ones: the entry's removal by sequence finds its session.
+            await store.CommitAsync([new MqttStoreChange.OutboxEntryRemoved("c", 1), new MqttStoreChange.MessageRemoved(1)], CancellationToken.None);
+        }
+
+        using var reopened = Store();
+        Assert.Empty(Assert.Single((await reopened.LoadAsync(CancellationToken.None)).Sessions).Outbox);
+        using var check = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        reopened.Dispose();
+        check.Open();
+        using var version = check.CreateCommand();
+        version.CommandText = "PRAGMA user_version";
+        Assert.Equal((long)SqliteSessionStore.SchemaVersion, (long)version.ExecuteScalar()!);
     }
 
     [Fact]
