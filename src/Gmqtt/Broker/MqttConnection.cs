@@ -185,38 +185,60 @@ internal sealed partial class MqttConnection
     /// <summary>Queues a control packet (acknowledgments, CONNACK, SUBACK…) for the write loop.</summary>
     public void Send(MqttPacket packet) => _writes.Enqueue(packet);
 
-    /// <summary>Acknowledgements waiting for a store commit; while any is, later ones wait too, so they keep their order.</summary>
+    /// <summary>Batches of acknowledgements handed to the store writer and not yet sent; while any is, later ones wait too.</summary>
     private int _awaitingCommit;
+
+    /// <summary>Acknowledgements of the packets of the current read that wait for a commit, in order (read loop only).</summary>
+    private List<MqttPacket>? _commitAcks;
 
     /// <summary>
     /// Sends an acknowledgement (PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK) once what it acknowledges is
     /// committed to a durable session store: at once when <paramref name="needsCommit"/> is false and nothing sent
-    /// before it is still waiting. The read loop never waits for the disk; it goes on reading. A failed commit is never
-    /// acknowledged: an MQTT 5.0 PUBACK/PUBREC says 0x80, anything else closes the connection.
+    /// before it is still waiting. The read loop never waits for the disk: it goes on reading, and hands the
+    /// acknowledgements of one read to the writer together once its packets are handled (<see cref="HandOverCommitAcks"/>),
+    /// so that one commit covers them all. A failed commit is never acknowledged: an MQTT 5.0 PUBACK/PUBREC says 0x80,
+    /// anything else closes the connection.
     /// </summary>
     internal void SendAfterCommit(MqttPacket packet, bool needsCommit)
     {
-        if (_broker.StoreWriter is not { AcknowledgeAfterCommit: true } writer || (!needsCommit && Volatile.Read(ref _awaitingCommit) == 0))
+        if (_broker.StoreWriter is not { AcknowledgeAfterCommit: true } ||
+            (!needsCommit && _commitAcks is null && Volatile.Read(ref _awaitingCommit) == 0))
         {
             Send(packet);
             return;
         }
 
-        Interlocked.Increment(ref _awaitingCommit);
-        writer.AfterCommit(committed =>
+        (_commitAcks ??= []).Add(packet);
+    }
+
+    /// <summary>Hands the acknowledgements of the read just handled to the store writer, to be sent once committed.</summary>
+    private void HandOverCommitAcks()
+    {
+        if (_commitAcks is not { } acks)
         {
-            if (committed)
+            return;
+        }
+
+        _commitAcks = null; // The callback owns this list; the next read starts another.
+        Interlocked.Increment(ref _awaitingCommit);
+        _broker.StoreWriter!.AfterCommit(committed =>
+        {
+            foreach (var packet in acks)
             {
-                Send(packet);
-            }
-            else if (ProtocolVersion == MqttProtocolVersion.V500 && packet is PubAckPacket or PubRecPacket)
-            {
-                ((MqttAckPacket)packet).ReasonCode = MqttReasonCode.UnspecifiedError;
-                Send(packet);
-            }
-            else
-            {
-                _ = CloseAsync(MqttCloseReason.ServerShutdown, MqttReasonCode.UnspecifiedError, serverReference: null);
+                if (committed)
+                {
+                    Send(packet);
+                }
+                else if (ProtocolVersion == MqttProtocolVersion.V500 && packet is PubAckPacket or PubRecPacket)
+                {
+                    ((MqttAckPacket)packet).ReasonCode = MqttReasonCode.UnspecifiedError;
+                    Send(packet);
+                }
+                else
+                {
+                    _ = CloseAsync(MqttCloseReason.ServerShutdown, MqttReasonCode.UnspecifiedError, serverReference: null);
+                    break;
+                }
             }
 
             Interlocked.Decrement(ref _awaitingCommit);
@@ -300,6 +322,7 @@ internal sealed partial class MqttConnection
             }
             finally
             {
+                HandOverCommitAcks();
                 // Everything was examined: wake up only when more bytes arrive, not for the same partial packet.
                 input.AdvanceTo(buffer.Start, buffer.End);
             }
