@@ -51,6 +51,21 @@ internal sealed class MqttSession
     /// <summary>Ends the offline session at its deadline; disposed when a connection attaches or the session ends.</summary>
     private DeadlineTimer? _expiry;
 
+    /// <summary>Counts expiry timers, so that a timer that fired just before an attach cannot end the next offline period.</summary>
+    private int _expiryGeneration;
+
+    /// <summary>
+    /// Whether the expiry timer of <paramref name="generation"/> is still this session's deadline: offline since, and
+    /// not attached and detached again meanwhile (which starts a later deadline).
+    /// </summary>
+    public bool IsExpiryDue(int generation)
+    {
+        lock (Gate)
+        {
+            return State == MqttSessionState.Offline && _expiry is not null && _expiryGeneration == generation;
+        }
+    }
+
     /// <summary>An MQTT 5.0 will waiting for its Will Delay Interval; cancelled by a reconnect [MQTT-3.1.3-9].</summary>
     private PendingWill? _pendingWill;
 
@@ -89,7 +104,7 @@ internal sealed class MqttSession
     /// sets (<see cref="Deadline"/>), when <paramref name="expire"/> runs; or, with an expiry interval of 0, to be
     /// ended now by the caller.
     /// </summary>
-    public DetachResult Detach(MqttConnection connection, DateTimeOffset now, TimeProvider time, Action<MqttSession> expire)
+    public DetachResult Detach(MqttConnection connection, DateTimeOffset now, TimeProvider time, Action<MqttSession, int> expire)
     {
         lock (Gate)
         {
@@ -107,7 +122,8 @@ internal sealed class MqttSession
 
             if (Deadline(now, stored: null) is { } deadline)
             {
-                _expiry = new DeadlineTimer(time, now, deadline, () => expire(this));
+                var generation = ++_expiryGeneration;
+                _expiry = new DeadlineTimer(time, now, deadline, () => expire(this, generation));
             }
 
             return DetachResult.Offline;
@@ -118,14 +134,15 @@ internal sealed class MqttSession
     /// Restored from the store at start: offline until the deadline it was stored with (one stored as online lost its
     /// connection in the crash, and counts from <paramref name="now"/>), when <paramref name="expire"/> runs.
     /// </summary>
-    public void RestoreOffline(DateTimeOffset? storedDeadline, DateTimeOffset now, TimeProvider time, Action<MqttSession> expire)
+    public void RestoreOffline(DateTimeOffset? storedDeadline, DateTimeOffset now, TimeProvider time, Action<MqttSession, int> expire)
     {
         lock (Gate)
         {
             State = MqttSessionState.Offline;
             if (Deadline(now, storedDeadline) is { } deadline)
             {
-                _expiry = new DeadlineTimer(time, now, deadline, () => expire(this));
+                var generation = ++_expiryGeneration;
+                _expiry = new DeadlineTimer(time, now, deadline, () => expire(this, generation));
             }
         }
     }

@@ -53,9 +53,11 @@ internal sealed partial class MqttSessionManager(
                 await old.CloseAsync(MqttCloseReason.SessionTakenOver).ConfigureAwait(false);
             }
 
-            if (_sessions.TryGetValue(clientId, out existing) && cleanStart)
+            // An offline session that ends with its connection is over, even if its old connection's cleanup has not
+            // removed it yet: never resumed (that cleanup runs outside this lock, and ends it once, whoever is first).
+            if (_sessions.TryGetValue(clientId, out existing) && (cleanStart || existing is { State: MqttSessionState.Offline, EndsWithConnection: true }))
             {
-                await EndSessionAsync(existing, MqttSessionTerminationReason.ReplacedByCleanSession).ConfigureAwait(false);
+                await EndSessionAsync(existing, cleanStart ? MqttSessionTerminationReason.ReplacedByCleanSession : MqttSessionTerminationReason.CleanSessionClosed).ConfigureAwait(false);
                 existing = null;
             }
 
@@ -137,14 +139,17 @@ internal sealed partial class MqttSessionManager(
     }
 
     /// <summary>Timer callbacks, made once: an offline session's deadline passed (<see cref="ExpireSessionAsync"/>).</summary>
-    private Action<MqttSession> Expire => field ??= session => background.Track(ExpireSessionAsync(session));
+    private Action<MqttSession, int> Expire => field ??= (session, generation) => background.Track(ExpireSessionAsync(session, generation));
 
-    /// <summary>The offline deadline passed: ends the session unless a connection attached meanwhile.</summary>
-    private async Task ExpireSessionAsync(MqttSession session)
+    /// <summary>
+    /// The offline deadline passed: ends the session unless a connection attached meanwhile — or attached and left
+    /// again, which set a later deadline that this timer must not cut short.
+    /// </summary>
+    private async Task ExpireSessionAsync(MqttSession session, int generation)
     {
         using (await _clientIdLocks.AcquireAsync(session.ClientId).ConfigureAwait(false))
         {
-            if (session.State == MqttSessionState.Offline)
+            if (session.IsExpiryDue(generation))
             {
                 await EndSessionAsync(session, MqttSessionTerminationReason.Expired).ConfigureAwait(false);
             }
