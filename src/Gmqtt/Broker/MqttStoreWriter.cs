@@ -141,9 +141,9 @@ internal sealed partial class MqttStoreWriter
     /// <summary>
     /// Appends to the queue; false once stopping. Only what is <paramref name="awaited"/> — an acknowledgement's
     /// callback, an entry held until its commit — wakes the writer. The rest (a subscriber's PUBACK removing its entry,
-    /// a packet identifier of a QoS 1 delivery) may be committed lazily: it joins the next awaited commit, or waits about
-    /// <see cref="LazyDelay"/> (the idle writer looks that often) or for <see cref="LazyBound"/> changes. So the acknowledgements of subscribers do not
-    /// split the commits that publishers wait for.
+    /// a packet identifier of a QoS 1 delivery) may be committed lazily: it joins the next awaited commit, or waits
+    /// about <see cref="LazyDelay"/> (the idle writer looks that often) or for <see cref="LazyBound"/> changes. So the
+    /// acknowledgements of subscribers do not split the commits that publishers wait for.
     /// </summary>
     private bool Queue(StoreWork work, bool awaited)
     {
@@ -360,7 +360,15 @@ internal sealed partial class MqttStoreWriter
         // Acknowledgements first (a SUBACK before the retained messages of its subscription), then what waited to be sent.
         foreach (var callback in callbacks)
         {
-            callback(committed);
+            try
+            {
+                callback(committed);
+            }
+            catch (Exception e)
+            {
+                // One connection's trouble must not stop the writer that every other connection waits for.
+                LogCallbackFailed(_logger, e);
+            }
         }
 
         foreach (var change in batch)
@@ -414,4 +422,7 @@ internal sealed partial class MqttStoreWriter
 
     [LoggerMessage(301, LogLevel.Information, "The session store commits again.")]
     private static partial void LogCommitRecovered(ILogger logger);
+
+    [LoggerMessage(302, LogLevel.Error, "Sending what waited for a store commit failed.")]
+    private static partial void LogCallbackFailed(ILogger logger, Exception exception);
 }
