@@ -141,7 +141,7 @@ internal sealed partial class MqttStoreWriter
     /// <summary>
     /// Appends to the queue; false once stopping. Only what is <paramref name="awaited"/> — an acknowledgement's
     /// callback, an entry held until its commit — wakes the writer. The rest (a subscriber's PUBACK removing its entry,
-    /// a packet identifier of a QoS 1 delivery) may be committed lazily: it joins the next awaited commit, or waits
+    /// a session saved at connect or disconnect) may be committed lazily: it joins the next awaited commit, or waits
     /// about <see cref="LazyDelay"/> (the idle writer looks that often) or for <see cref="LazyBound"/> changes. So the
     /// acknowledgements of subscribers do not split the commits that publishers wait for.
     /// </summary>
