@@ -128,13 +128,46 @@ def main():
         durable_table(durable, columns(durable, clean))
 
 
+def group_runs(rows):
+    """Runs by (scenario, QoS, broker)."""
+    groups = defaultdict(list)
+    for r in rows:
+        groups[(r["scenario"], r.get("qos"), r["broker"])].append(r)
+    return groups
+
+
+def pick_throughput(groups, scenario, qos, brokers):
+    """Each broker's median run by rate, with how many runs it had and the most any of them lost."""
+    picked = {}
+    for b in brokers:
+        runs = groups.get((scenario, qos, b))
+        if runs:
+            m = median_run(runs, lambda r: r["recv_msgs_per_s"])
+            picked[b] = dict(m, _n=len(runs), _lost_max=max(r["lost_or_late"] for r in runs))
+    return picked
+
+
+def throughput_cells(picked, brokers, qos, cell):
+    """One cell per broker (cell(run) then "(median of N)"), and its lost_or_late, bold when QoS ≥ 1 lost any."""
+    cells, lost = [], []
+    for b in brokers:
+        r = picked.get(b)
+        if r is None:
+            cells.append("—")
+            lost.append("—")
+            continue
+        runs = f" (median of {r['_n']})" if r["_n"] > 1 else ""
+        cells.append(cell(r) + runs)
+        bad = r["_lost_max"] > 0 and qos >= 1
+        lost.append(("**" + num(r["_lost_max"]) + "**") if bad else num(r["_lost_max"]))
+    return cells, lost
+
+
 def standard_table(rows, brokers):
     gm = "gmqtt" if "gmqtt" in brokers else None
     others = [b for b in brokers if b != gm and b not in GMQTT_VARIANTS]
 
-    groups = defaultdict(list)
-    for r in rows:
-        groups[(r["scenario"], r.get("qos"), r["broker"])].append(r)
+    groups = group_runs(rows)
 
     head = ["scenario", "QoS", "cell", *brokers]
     if gm:
@@ -154,26 +187,11 @@ def standard_table(rows, brokers):
     # Throughput: median rate, broker CPU per delivered message.
     for scenario in THROUGHPUT:
         for qos in qos_values:
-            picked = {}
-            for b in brokers:
-                runs = groups.get((scenario, qos, b))
-                if runs:
-                    m = median_run(runs, lambda r: r["recv_msgs_per_s"])
-                    m = dict(m, _n=len(runs), _lost_max=max(r["lost_or_late"] for r in runs))
-                    picked[b] = m
+            picked = pick_throughput(groups, scenario, qos, brokers)
             if not picked:
                 continue
-            cells, lost = [], []
-            for b in brokers:
-                r = picked.get(b)
-                if r is None:
-                    cells.append("—")
-                    lost.append("—")
-                    continue
-                runs = f" (median of {r['_n']})" if r["_n"] > 1 else ""
-                cells.append(f"{num(r['recv_msgs_per_s'])} · {num(r.get('broker_cpu_us_per_msg'), 1)}{flags(r)}{runs}")
-                bad = r["_lost_max"] > 0 and qos >= 1
-                lost.append(("**" + num(r["_lost_max"]) + "**") if bad else num(r["_lost_max"]))
+            cells, lost = throughput_cells(
+                picked, brokers, qos, lambda r: f"{num(r['recv_msgs_per_s'])} · {num(r.get('broker_cpu_us_per_msg'), 1)}{flags(r)}")
             best = vs_mosq = ""
             if gm:
                 g = picked.get(gm)
@@ -239,9 +257,7 @@ def standard_table(rows, brokers):
 
 def durable_table(rows, brokers):
     """Throughput with persistent sessions: the durable stores against in-memory Gmqtt and persistent Mosquitto."""
-    groups = defaultdict(list)
-    for r in rows:
-        groups[(r["scenario"], r.get("qos"), r["broker"])].append(r)
+    groups = group_runs(rows)
     sq, mem, mosq, fs = "gmqtt-sqlite", "gmqtt", "mosquitto-persist", "gmqtt-fsync"
     ratio_cols = []  # (header, numerator, denominator, targets by scenario or None)
     if sq in brokers and mem in brokers:
@@ -258,26 +274,12 @@ def durable_table(rows, brokers):
     qos_values = sorted({r.get("qos") for r in rows if r.get("qos") is not None})
     for scenario in THROUGHPUT:
         for qos in qos_values:
-            picked = {}
-            for b in brokers:
-                runs = groups.get((scenario, qos, b))
-                if runs:
-                    m = median_run(runs, lambda r: r["recv_msgs_per_s"])
-                    picked[b] = dict(m, _n=len(runs), _lost_max=max(r["lost_or_late"] for r in runs))
+            picked = pick_throughput(groups, scenario, qos, brokers)
             if not picked:
                 continue
-            cells, lost = [], []
-            for b in brokers:
-                r = picked.get(b)
-                if r is None:
-                    cells.append("—")
-                    lost.append("—")
-                    continue
-                runs = f" (median of {r['_n']})" if r["_n"] > 1 else ""
-                cells.append(f"{num(r['recv_msgs_per_s'])} · {num(r.get('broker_cpu_us_per_msg'), 1)}"
-                             f" · {num(r.get('broker_cpu_cores'), 2)}{durable_flags(r)}{runs}")
-                bad = r["_lost_max"] > 0 and qos >= 1
-                lost.append(("**" + num(r["_lost_max"]) + "**") if bad else num(r["_lost_max"]))
+            cells, lost = throughput_cells(
+                picked, brokers, qos, lambda r: f"{num(r['recv_msgs_per_s'])} · {num(r.get('broker_cpu_us_per_msg'), 1)}"
+                                                f" · {num(r.get('broker_cpu_cores'), 2)}{durable_flags(r)}")
             ratios = []
             for _, top, bottom, targets in ratio_cols:
                 t, u = picked.get(top), picked.get(bottom)

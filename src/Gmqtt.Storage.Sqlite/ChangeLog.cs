@@ -143,11 +143,7 @@ internal sealed class ChangeLog
                 w.Long(e.Message.Id);
                 w.Byte((byte)((int)e.QoS | (e.Retain ? 4 : 0) | (e.Released ? 8 : 0)));
                 w.UInt(e.PacketId);
-                w.UInt((uint)(e.SubscriptionIds?.Count ?? 0));
-                foreach (var subscriptionId in e.SubscriptionIds ?? [])
-                {
-                    w.UInt(subscriptionId);
-                }
+                w.UInts(e.SubscriptionIds);
 
                 break;
             case MqttStoreChange.OutboxEntryRemoved { Sequence: var sequence }:
@@ -174,11 +170,7 @@ internal sealed class ChangeLog
                 w.String(clientId);
                 w.String(stream.Filter);
                 w.Byte((byte)stream.QoS);
-                w.UInt((uint)(stream.SubscriptionIds?.Count ?? 0));
-                foreach (var subscriptionId in stream.SubscriptionIds ?? [])
-                {
-                    w.UInt(subscriptionId);
-                }
+                w.UInts(stream.SubscriptionIds);
 
                 w.Bool(stream.After is not null);
                 if (stream.After is not null)
@@ -310,13 +302,7 @@ internal sealed class ChangeLog
                 var streamOwner = r.String();
                 var streamFilter = r.String();
                 var streamQoS = (MqttQualityOfService)r.Byte();
-                var idCount = (int)r.UInt();
-                uint[]? streamIds = idCount == 0 ? null : new uint[idCount];
-                for (var i = 0; i < idCount; i++)
-                {
-                    streamIds![i] = r.UInt();
-                }
-
+                var streamIds = r.UInts();
                 return new MqttStoreChange.RetainedStreamSaved(streamOwner, new MqttStoredRetainedStream(streamFilter, streamQoS, streamIds, r.Bool() ? r.String() : null));
             case Kind.RetainedStreamRemoved:
                 return new MqttStoreChange.RetainedStreamRemoved(r.String(), r.String());
@@ -331,13 +317,7 @@ internal sealed class ChangeLog
         var bodyId = r.Long();
         var flags = r.Byte();
         var packetId = (ushort)r.UInt();
-        var count = (int)r.UInt();
-        uint[]? subscriptionIds = count == 0 ? null : new uint[count];
-        for (var i = 0; i < count; i++)
-        {
-            subscriptionIds![i] = r.UInt();
-        }
-
+        var subscriptionIds = r.UInts();
         var body = messages(bodyId) ?? throw new InvalidDataException($"Outbox entry {sequence} refers to message {bodyId}, which is not in the log.");
         return new MqttStoreChange.OutboxEntrySaved(owner, new MqttStoredOutboxEntry(
             sequence, body, (MqttQualityOfService)(flags & 3), (flags & 4) != 0, subscriptionIds, packetId, (flags & 8) != 0));
@@ -374,6 +354,16 @@ internal sealed class ChangeLog
         }
 
         public void Time(DateTimeOffset? time) => Long(time is { } t ? t.ToUnixTimeMilliseconds() + 1 : 0);
+
+        /// <summary>A count, then the numbers (subscription identifiers); none is a count of 0.</summary>
+        public void UInts(IReadOnlyList<uint>? values)
+        {
+            UInt((uint)(values?.Count ?? 0));
+            foreach (var value in values ?? [])
+            {
+                UInt(value);
+            }
+        }
 
         public void String(string value)
         {
@@ -425,6 +415,29 @@ internal sealed class ChangeLog
         }
 
         public DateTimeOffset? Time() => Long() is var ms && ms == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(ms - 1);
+
+        /// <summary>What <see cref="Writer.UInts"/> wrote; null for none.</summary>
+        public uint[]? UInts()
+        {
+            var count = checked((int)Long());
+            if (count > _data.Length - Offset)
+            {
+                throw Truncated(); // Each number takes a byte at least: never allocate what the row cannot hold.
+            }
+
+            if (count == 0)
+            {
+                return null;
+            }
+
+            var values = new uint[count];
+            for (var i = 0; i < count; i++)
+            {
+                values[i] = UInt();
+            }
+
+            return values;
+        }
 
         public string String()
         {
