@@ -482,6 +482,10 @@ internal sealed partial class MqttConnection
             Properties = reasonString is not null && ProtocolVersion == MqttProtocolVersion.V500 ? new MqttProperties { ReasonString = reasonString } : null,
         }, granted is not null && session.Journal is not null);
 
+        // Handed to the store writer now, before the retained streams below queue their own changes: the writer
+        // sends acknowledgements before what a commit releases, so the SUBACK precedes the retained messages.
+        HandOverCommitAcks();
+
         foreach (var (filter, result) in granted ?? [])
         {
             await _broker.Router.CompleteSubscribeAsync(Client!, filter, result.Subscription!, result.IsNew).ConfigureAwait(false);
